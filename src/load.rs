@@ -1,0 +1,299 @@
+//! Stage 1: read `content/` into memory. Files become `SourceFile`s with
+//! their text checked as UTF-8; front matter is split from Markdown bodies;
+//! YAML is decoded into typed structs with positions. Nothing here knows
+//! what a decision or a metric is.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Span, did_you_mean};
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown to people, e.g. `content/decisions/004-2014.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`, with `/` separators.
+    pub rel: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn extension(&self) -> &str {
+        self.rel.rsplit_once('.').map(|(_, e)| e).unwrap_or("")
+    }
+
+    /// The first folder under `content/`, which names the kind.
+    pub fn top_folder(&self) -> Option<&str> {
+        self.rel.split_once('/').map(|(top, _)| top)
+    }
+
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+    }
+}
+
+/// The path people see for `root/content/rel`: relative when `root` is the
+/// current folder.
+pub fn display_path(root: &Path, rel: &str) -> PathBuf {
+    let full = root.join("content").join(rel);
+    full.strip_prefix("./").map(Path::to_path_buf).unwrap_or(full)
+}
+
+/// Reads every content file. Files and folders starting with `_` or `.` are
+/// skipped. A file that is not UTF-8 is an error naming the byte's position.
+pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut diagnostics = Vec::new();
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Span::file(display_path(root, ""))),
+                "there is no content folder",
+            )
+            .with_help("run plansite in the site's folder, give it with --root, or make a new site with `plansite new DIR`"),
+        );
+        return (Vec::new(), diagnostics);
+    }
+    let mut paths = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || {
+                let name = e.file_name().to_string_lossy();
+                !name.starts_with('.') && !name.starts_with('_')
+            }
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
+            Ok(_) => {}
+            Err(err) => diagnostics.push(Diagnostic::error(
+                err.path().map(Span::file),
+                format!("cannot read: {err}"),
+            )),
+        }
+    }
+    use rayon::prelude::*;
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .par_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(&content)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            read_one(root, &rel, path)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (files, diagnostics)
+}
+
+pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = display_path(root, rel);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(Some(Span::file(&shown)), format!("cannot read the file: {e}"))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line = valid.matches('\n').count() as u32 + 1;
+        let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+        Diagnostic::error(
+            Some(Span::new(&shown, line, col)),
+            "the file is not UTF-8 text",
+        )
+        .with_help("save it as UTF-8 (in most editors: Save As… → Encoding: UTF-8); the first bad byte is at the position shown")
+    })?;
+    // A byte-order mark is invisible in editors and harmless: drop it.
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(SourceFile {
+        path: shown,
+        rel: rel.to_string(),
+        text,
+    })
+}
+
+/// A Markdown file split into its YAML front matter and its body.
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Line of the first YAML line (1-based).
+    pub yaml_line: u32,
+    pub body: &'a str,
+    /// Line of the first body line (1-based).
+    pub body_line: u32,
+}
+
+pub fn split_front_matter(file: &SourceFile) -> Result<FrontMatter<'_>, Diagnostic> {
+    let text = file.text.as_str();
+    let missing = || {
+        Diagnostic::error(
+            Some(Span::new(&file.path, 1, 1)),
+            "this Markdown file has no front matter",
+        )
+        .with_help("start the file with a line `---`, the record's fields in YAML (at least `id:` and `title:`), and another line `---`")
+    };
+    let first_line_end = text.find('\n').ok_or_else(missing)?;
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(missing());
+    }
+    let after = &text[first_line_end + 1..];
+    let mut offset = 0;
+    for line in after.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &after[..offset];
+            let body = &after[offset + line.len()..];
+            let yaml_lines = yaml.matches('\n').count() as u32;
+            return Ok(FrontMatter {
+                yaml,
+                yaml_line: 2,
+                body,
+                body_line: 2 + yaml_lines + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(
+        Some(Span::new(&file.path, 1, 1)),
+        "the front matter is not closed",
+    )
+    .with_help("add a line `---` after the last field of the front matter"))
+}
+
+/// Decodes YAML into `T`, turning every failure into a diagnostic that
+/// points into the file (`first_line` is where the YAML starts) and adds a
+/// "did you mean" for unknown fields.
+pub fn decode_yaml<T: DeserializeOwned>(
+    yaml: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(yaml).map_err(|err| yaml_diagnostic(&err, file, first_line))
+}
+
+fn yaml_diagnostic(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> Diagnostic {
+    let raw = err.without_snippet().to_string();
+    // The crate appends the position; we show it in our own format.
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let span = err.location().map(|loc| {
+        Span::new(
+            file,
+            loc.line() as u32 + first_line - 1,
+            loc.column().max(1) as u32,
+        )
+    });
+    let mut diagnostic = Diagnostic::error(
+        Some(span.unwrap_or_else(|| Span::file(file))),
+        friendly_yaml_message(&message),
+    );
+    if let Some(help) = unknown_field_help(&message) {
+        diagnostic = diagnostic.with_help(help);
+    } else if message.contains("missing field") {
+        diagnostic = diagnostic.with_help("add the field; docs/content.md lists every field of each kind");
+    } else if message.contains("duplicate") {
+        diagnostic = diagnostic.with_help("each field may appear once; remove or merge the repeated one");
+    } else {
+        diagnostic = diagnostic.with_help(
+            "check the YAML at this position: indentation, a missing `:` or closing bracket, or text that needs quotes (for example a value containing `: `)",
+        );
+    }
+    diagnostic
+}
+
+fn friendly_yaml_message(message: &str) -> String {
+    if message.starts_with("unknown field") {
+        // "unknown field `titel`, expected one of a, b" → keep the first part.
+        return message.split(", expected").next().unwrap_or(message).to_string();
+    }
+    message.to_string()
+}
+
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, after) = rest.split_once('`')?;
+    let expected = after
+        .split_once("expected one of ")
+        .map(|(_, list)| list)
+        .or_else(|| after.split_once("expected ").map(|(_, one)| one))?;
+    let fields: Vec<&str> = expected
+        .split(',')
+        .map(|f| f.trim().trim_matches('`'))
+        .filter(|f| !f.is_empty())
+        .collect();
+    Some(match did_you_mean(field, fields.iter().copied()) {
+        Some(hint) => hint,
+        None => format!("the fields here are: {}", fields.join(", ")),
+    })
+}
+
+/// Where a YAML string value's text starts in the file, for diagnostics
+/// inside Markdown held in YAML (the location serde-saphyr reports is the
+/// start of the scalar's content).
+pub fn scalar_origin(
+    file: &Path,
+    first_line: u32,
+    location: &serde_saphyr::Location,
+) -> crate::markdown::Origin {
+    crate::markdown::Origin {
+        file: file.to_path_buf(),
+        line: location.line().max(1) as u32 + first_line - 1,
+        col: location.column().max(1) as u32,
+    }
+}
+
+pub fn span_of(file: &Path, first_line: u32, location: &serde_saphyr::Location) -> Span {
+    if location.line() == 0 {
+        return Span::file(file);
+    }
+    Span::new(
+        file,
+        location.line() as u32 + first_line - 1,
+        location.column().max(1) as u32,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Small {
+        id: String,
+        title: String,
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_right_one_at_the_right_line() {
+        let err = decode_yaml::<Small>("id: a\ntitel: b\n", Path::new("x.md"), 2).unwrap_err();
+        assert_eq!(err.message, "unknown field `titel`");
+        assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(err.span.unwrap().to_string(), "x.md:3:1");
+    }
+
+    #[test]
+    fn front_matter_is_split_with_line_numbers() {
+        let file = SourceFile {
+            path: "a.md".into(),
+            rel: "pages/a.md".into(),
+            text: "---\nid: a\ntitle: A\n---\nBody\n".into(),
+        };
+        let fm = split_front_matter(&file).unwrap();
+        assert_eq!(fm.yaml, "id: a\ntitle: A\n");
+        assert_eq!(fm.body, "Body\n");
+        assert_eq!(fm.body_line, 5);
+    }
+}

@@ -1,0 +1,486 @@
+//! Markdown to HTML, once, at parse time. References (`[[…]]`) are lifted
+//! out before Markdown sees them and replaced by placeholders, which the
+//! render stage swaps for links; so rendering never parses Markdown and a
+//! reference's position in the file is known exactly.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::refs::{Ref, Relation, parse_reference};
+
+/// Placeholder delimiters: private-use characters no author types.
+pub const PLACEHOLDER_START: char = '\u{E000}';
+pub const PLACEHOLDER_END: char = '\u{E001}';
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML with reference placeholders.
+    pub html: String,
+    /// Plain text for search and snippets, references replaced by their
+    /// labels (or dropped when they have none).
+    pub text: String,
+    pub refs: Vec<Ref>,
+    /// Every anchor the HTML defines: heading ids and `para-N`.
+    pub anchors: Vec<String>,
+    pub headings: Vec<Heading>,
+    /// Numbered paragraphs, in order.
+    pub paragraphs: Vec<u32>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Where a Markdown text sits in its file, so diagnostics point into the
+/// file rather than into the text.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: std::path::PathBuf,
+    /// 1-based line of the text's first line.
+    pub line: u32,
+    /// 1-based column where every line of the text starts (indentation of a
+    /// YAML block scalar); 1 for a Markdown body.
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Top-level ordered lists are the document's numbered paragraphs.
+    pub numbered_paragraphs: bool,
+    /// Added to every heading level: a body placed under an `h2` on its page
+    /// turns `##` into `h3`.
+    pub heading_shift: u8,
+    pub relation: Relation,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            numbered_paragraphs: false,
+            heading_shift: 0,
+            relation: Relation::Mentions,
+        }
+    }
+}
+
+pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (prepared, refs) = lift_references(source, origin, settings.relation, &mut diagnostics);
+    let line_starts = line_starts(&prepared);
+    let span_at = |offset: usize| -> Span {
+        let line = line_starts.partition_point(|&s| s <= offset);
+        let col = prepared[line_starts[line - 1]..offset].chars().count() + 1;
+        Span::new(
+            origin.file.clone(),
+            origin.line + line as u32 - 1,
+            col as u32 + origin.col - 1,
+        )
+    };
+
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+
+    let mut out = Rendered {
+        refs,
+        ..Rendered::default()
+    };
+    let mut events: Vec<Event> = Vec::new();
+    let mut list_depth = 0usize;
+    let mut para_list: Option<u32> = None; // next number in a top-level ordered list
+    let mut heading: Option<(u8, Option<String>, Vec<String>, String)> = None;
+    let mut text = String::new();
+
+    for (event, range) in Parser::new_ext(&prepared, options).into_offset_iter() {
+        if let Some((_, _, _, heading_text)) = heading.as_mut() {
+            match &event {
+                Event::Text(t) | Event::Code(t) => heading_text.push_str(t),
+                _ => {}
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                let level = heading_number(level);
+                heading = Some((
+                    level,
+                    id.map(|i| i.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    String::new(),
+                ));
+                // Emitted at the end, once the id is known.
+                events.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let (level, id, classes, heading_text) = heading.take().unwrap_or_default();
+                let visible = strip_placeholders(&heading_text, &out.refs);
+                let id = id.unwrap_or_else(|| slugify(&visible));
+                if out.anchors.contains(&id) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Some(span_at(range.start)),
+                            format!("two headings have the id `{id}`"),
+                        )
+                        .with_help("give one of them its own id with `{#another-id}` after the heading text"),
+                    );
+                }
+                let shifted = (level + settings.heading_shift).min(6);
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                let open = format!("<h{shifted} id=\"{}\"{class_attr}>", escape_attr(&id));
+                // Replace the empty marker pushed at the start.
+                if let Some(pos) = events
+                    .iter()
+                    .rposition(|e| matches!(e, Event::Html(h) if h.is_empty()))
+                {
+                    events[pos] = Event::Html(CowStr::from(open));
+                }
+                events.push(Event::Html(CowStr::from(format!("</h{shifted}>\n"))));
+                out.anchors.push(id.clone());
+                out.headings.push(Heading {
+                    level: shifted,
+                    id,
+                    text: visible.trim().to_string(),
+                });
+                text.push(' ');
+            }
+            Event::Start(Tag::List(start)) => {
+                if list_depth == 0 && settings.numbered_paragraphs {
+                    if let Some(first) = start {
+                        para_list = Some(first as u32);
+                        events.push(Event::Html(CowStr::Borrowed(
+                            "<ol class=\"numbered-paragraphs\">\n",
+                        )));
+                        list_depth += 1;
+                        continue;
+                    }
+                }
+                list_depth += 1;
+                events.push(Event::Start(Tag::List(start)));
+            }
+            Event::End(TagEnd::List(ordered)) => {
+                list_depth -= 1;
+                if list_depth == 0 && para_list.is_some() {
+                    para_list = None;
+                    events.push(Event::Html(CowStr::Borrowed("</ol>\n")));
+                } else {
+                    events.push(Event::End(TagEnd::List(ordered)));
+                }
+            }
+            Event::Start(Tag::Item) if list_depth == 1 && para_list.is_some() => {
+                let n = para_list.unwrap_or(1);
+                para_list = Some(n + 1);
+                let id = format!("para-{n}");
+                if out.paragraphs.contains(&n) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Some(span_at(range.start)),
+                            format!("paragraph {n} is numbered twice"),
+                        )
+                        .with_help("each numbered paragraph needs its own number; check the list numbering"),
+                    );
+                }
+                out.paragraphs.push(n);
+                out.anchors.push(id.clone());
+                events.push(Event::Html(CowStr::from(format!(
+                    "<li id=\"{id}\" value=\"{n}\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a> "
+                ))));
+            }
+            Event::End(TagEnd::Item) if list_depth == 1 && para_list.is_some() => {
+                events.push(Event::Html(CowStr::Borrowed("</li>\n")));
+            }
+            Event::Text(t) => {
+                text.push_str(&t);
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                text.push_str(&t);
+                events.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+                text.push(' ');
+                events.push(event);
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
+                )));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>")));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(prepared.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = fix_table_headers(&html);
+    out.text = collapse_whitespace(&strip_placeholders(&text, &out.refs));
+    (out, diagnostics)
+}
+
+/// pulldown-cmark writes `<th>` without a scope; header cells of a Markdown
+/// table are always column headers.
+fn fix_table_headers(html: &str) -> String {
+    if !html.contains("<th") {
+        return html.to_string();
+    }
+    html.replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=")
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Replaces every `[[…]]` outside code with a placeholder and parses it.
+fn lift_references(
+    source: &str,
+    origin: &Origin,
+    relation: Relation,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, Vec<Ref>) {
+    if !source.contains("[[") {
+        return (source.to_string(), Vec::new());
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut refs = Vec::new();
+    let mut in_fence: Option<&str> = None;
+    for (line_index, line) in source.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(fence) = in_fence {
+            if trimmed.starts_with(fence) {
+                in_fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = Some(&trimmed[..3]);
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        let mut consumed_chars = 0usize;
+        let mut in_code = false;
+        while !rest.is_empty() {
+            let next_tick = rest.find('`');
+            let next_ref = if in_code { None } else { rest.find("[[") };
+            match (next_tick, next_ref) {
+                (Some(t), r) if r.is_none_or(|r| t < r) => {
+                    in_code = !in_code;
+                    consumed_chars += rest[..=t].chars().count();
+                    out.push_str(&rest[..=t]);
+                    rest = &rest[t + 1..];
+                }
+                (_, Some(r)) => {
+                    let Some(close) = rest[r + 2..].find("]]") else {
+                        out.push_str(rest);
+                        break;
+                    };
+                    out.push_str(&rest[..r]);
+                    consumed_chars += rest[..r].chars().count();
+                    let inner = &rest[r + 2..r + 2 + close];
+                    let span = Span::new(
+                        origin.file.clone(),
+                        origin.line + line_index as u32,
+                        origin.col + consumed_chars as u32,
+                    );
+                    match parse_reference(inner, &span, relation) {
+                        Ok(reference) => {
+                            out.push(PLACEHOLDER_START);
+                            out.push_str(&refs.len().to_string());
+                            out.push(PLACEHOLDER_END);
+                            refs.push(reference);
+                        }
+                        Err(d) => {
+                            diagnostics.push(d);
+                            out.push_str(inner);
+                        }
+                    }
+                    consumed_chars += rest[r..r + 4 + close].chars().count();
+                    rest = &rest[r + 4 + close..];
+                }
+                _ => {
+                    out.push_str(rest);
+                    break;
+                }
+            }
+        }
+    }
+    (out, refs)
+}
+
+/// Replaces placeholders in `text` by the reference's label (or nothing).
+fn strip_placeholders(text: &str, refs: &[Ref]) -> String {
+    replace_placeholders(text, |i| {
+        refs.get(i)
+            .and_then(|r| r.label.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// Calls `f` with each placeholder's index and splices in what it returns.
+pub fn replace_placeholders(text: &str, mut f: impl FnMut(usize) -> String) -> String {
+    if !text.contains(PLACEHOLDER_START) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find(PLACEHOLDER_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + PLACEHOLDER_START.len_utf8()..];
+        match after.find(PLACEHOLDER_END) {
+            Some(end) => {
+                let index: usize = after[..end].parse().unwrap_or(usize::MAX);
+                out.push_str(&f(index));
+                rest = &after[end + PLACEHOLDER_END.len_utf8()..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An id for a heading from its text: lower case words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+pub fn escape_attr(text: &str) -> String {
+    escape_html(text)
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Kind;
+
+    fn origin() -> Origin {
+        Origin {
+            file: "content/decisions/x.md".into(),
+            line: 10,
+            col: 1,
+        }
+    }
+
+    #[test]
+    fn references_become_placeholders_with_exact_positions() {
+        let src = "Intro.\n\nSee [[decision 004/2014#para-3]] and `[[not a ref]]`.\n";
+        let (r, d) = render(src, &origin(), Settings::default());
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.refs.len(), 1);
+        assert_eq!(r.refs[0].target.kind, Kind::Decision);
+        assert_eq!(r.refs[0].span.line, 12);
+        assert_eq!(r.refs[0].span.col, 5);
+        assert!(r.html.contains('\u{E000}'));
+        assert!(r.html.contains("[[not a ref]]"));
+    }
+
+    #[test]
+    fn numbered_paragraphs_get_anchors_across_headings() {
+        let src = "1. First.\n\n## Background {#background}\n\n2. Second.\n   - a bullet\n3. Third.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            ..Settings::default()
+        };
+        let (r, d) = render(src, &origin(), settings);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.paragraphs, vec![1, 2, 3]);
+        assert!(r.html.contains("<li id=\"para-2\" value=\"2\">"));
+        assert!(r.html.contains("<h3 id=\"background\">"));
+        assert!(r.html.contains("<ul>"));
+        assert!(r.anchors.contains(&"para-3".to_string()));
+    }
+
+    #[test]
+    fn a_repeated_paragraph_number_is_an_error() {
+        let src = "1. One.\n\n## H\n\n1. One again.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            ..Settings::default()
+        };
+        let (_, d) = render(src, &origin(), settings);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("paragraph 1 is numbered twice"));
+        assert_eq!(d[0].span.as_ref().unwrap().line, 14);
+    }
+
+    #[test]
+    fn headings_get_ids_from_text() {
+        let (r, _) = render("## Rebuilding community policing\n", &origin(), Settings::default());
+        assert_eq!(r.headings[0].id, "rebuilding-community-policing");
+        assert_eq!(r.text, "Rebuilding community policing");
+    }
+
+    #[test]
+    fn tables_get_scoped_headers_in_a_scroll_region() {
+        let (r, _) = render("| a | b |\n|---|--:|\n| 1 | 2 |\n", &origin(), Settings::default());
+        assert!(r.html.contains("<th scope=\"col\">a</th>"));
+        assert!(r.html.contains("role=\"region\""));
+    }
+}

@@ -1,0 +1,573 @@
+//! Small types that carry meaning: record kinds, decision numbers, dates,
+//! exact decimal amounts with their unit, and reporting periods.
+
+use std::fmt;
+
+/// Every kind of record the site publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Plan,
+    Section,
+    Variation,
+    Commitment,
+    Metric,
+    Grants,
+    Grant,
+    Decision,
+    Panel,
+    Response,
+    Paper,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Plan,
+        Kind::Section,
+        Kind::Variation,
+        Kind::Commitment,
+        Kind::Metric,
+        Kind::Grants,
+        Kind::Grant,
+        Kind::Decision,
+        Kind::Panel,
+        Kind::Response,
+        Kind::Paper,
+        Kind::Page,
+    ];
+
+    /// The word used in references: `[[decision 004/2014]]`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Plan => "plan",
+            Kind::Section => "section",
+            Kind::Variation => "variation",
+            Kind::Commitment => "commitment",
+            Kind::Metric => "metric",
+            Kind::Grants => "grants",
+            Kind::Grant => "grant",
+            Kind::Decision => "decision",
+            Kind::Panel => "panel",
+            Kind::Response => "response",
+            Kind::Paper => "paper",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.keyword() == word)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Plan => "Plan",
+            Kind::Section => "Plan section",
+            Kind::Variation => "Plan variation",
+            Kind::Commitment => "Commitment",
+            Kind::Metric => "Metric",
+            Kind::Grants => "Grants table",
+            Kind::Grant => "Grant",
+            Kind::Decision => "Decision",
+            Kind::Panel => "Panel document",
+            Kind::Response => "Response",
+            Kind::Paper => "Meeting paper",
+            Kind::Page => "Page",
+        }
+    }
+
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            Kind::Plan => "Plans",
+            Kind::Section => "Plan sections",
+            Kind::Variation => "Plan variations",
+            Kind::Commitment => "Commitments",
+            Kind::Metric => "Metrics",
+            Kind::Grants => "Grants tables",
+            Kind::Grant => "Grants",
+            Kind::Decision => "Decisions",
+            Kind::Panel => "Panel documents",
+            Kind::Response => "Responses",
+            Kind::Paper => "Meeting papers",
+            Kind::Page => "Pages",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+/// A decision number exactly as the organisation writes it, with the
+/// normalised form used for its address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DecisionNumber {
+    written: String,
+}
+
+impl DecisionNumber {
+    pub fn new(written: &str) -> Option<DecisionNumber> {
+        let written = written.trim();
+        if slug_of_number(written).is_empty() {
+            return None;
+        }
+        Some(DecisionNumber {
+            written: written.to_string(),
+        })
+    }
+
+    pub fn as_written(&self) -> &str {
+        &self.written
+    }
+
+    /// The path segment: lower case, every run of characters other than
+    /// letters and digits becomes one `-`. `004/2014` → `004-2014`,
+    /// `PCC-DN 1956` → `pcc-dn-1956`, `63 – 2014` → `63-2014`.
+    pub fn slug(&self) -> String {
+        slug_of_number(&self.written)
+    }
+}
+
+impl fmt::Display for DecisionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.written)
+    }
+}
+
+fn slug_of_number(written: &str) -> String {
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in written.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Is this a valid record id: lower case letters, digits, `-`, `.` and `/`
+/// (the last only where a kind allows nesting), not starting with a symbol.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// A calendar date, `YYYY-MM-DD` in content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(jiff::civil::Date);
+
+impl Date {
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if text.len() != 10 {
+            return None;
+        }
+        text.parse::<jiff::civil::Date>().ok().map(Date)
+    }
+
+    pub fn iso(&self) -> String {
+        self.0.strftime("%Y-%m-%d").to_string()
+    }
+
+    /// "5 March 2014", the GOV.UK style.
+    pub fn long(&self) -> String {
+        format!("{} {}", self.0.day(), self.0.strftime("%B %Y"))
+    }
+
+    pub fn year(&self) -> i16 {
+        self.0.year()
+    }
+
+    /// Months between two dates, rounded down.
+    pub fn months_until(&self, later: Date) -> i32 {
+        let years = i32::from(later.0.year()) - i32::from(self.0.year());
+        let months = i32::from(later.0.month()) - i32::from(self.0.month());
+        let mut total = years * 12 + months;
+        if later.0.day() < self.0.day() {
+            total -= 1;
+        }
+        total
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+/// An exact decimal number: `mantissa × 10^-scale`. Money and metric values
+/// are never floating point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Decimal {
+    pub const ZERO: Decimal = Decimal {
+        mantissa: 0,
+        scale: 0,
+    };
+
+    /// Parses `3863`, `3,863`, `-1.25`, `201.3`. Thousands separators must
+    /// be in groups of three; no currency symbols (the unit says that).
+    pub fn parse(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (digits, ""),
+        };
+        if int_part.is_empty() || !valid_grouping(int_part) {
+            return None;
+        }
+        if !frac_part.chars().all(|c| c.is_ascii_digit()) || frac_part.len() > 12 {
+            return None;
+        }
+        let mut mantissa: i128 = 0;
+        for c in int_part.chars().filter(|c| *c != ',').chain(frac_part.chars()) {
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(c as u8 - b'0'))?;
+        }
+        if negative {
+            mantissa = -mantissa;
+        }
+        Some(Decimal {
+            mantissa,
+            scale: frac_part.len() as u32,
+        })
+    }
+
+    pub fn from_int(value: i64) -> Decimal {
+        Decimal {
+            mantissa: i128::from(value),
+            scale: 0,
+        }
+    }
+
+    fn rescale(self, scale: u32) -> i128 {
+        self.mantissa * 10i128.pow(scale - self.scale.min(scale))
+    }
+
+    pub fn add(self, other: Decimal) -> Decimal {
+        let scale = self.scale.max(other.scale);
+        Decimal {
+            mantissa: self.rescale(scale) + other.rescale(scale),
+            scale,
+        }
+        .normalised()
+    }
+
+    pub fn sub(self, other: Decimal) -> Decimal {
+        self.add(Decimal {
+            mantissa: -other.mantissa,
+            scale: other.scale,
+        })
+    }
+
+    pub fn mul_int(self, factor: i128) -> Decimal {
+        Decimal {
+            mantissa: self.mantissa * factor,
+            scale: self.scale,
+        }
+        .normalised()
+    }
+
+    pub fn abs(self) -> Decimal {
+        Decimal {
+            mantissa: self.mantissa.abs(),
+            scale: self.scale,
+        }
+    }
+
+    /// Half of one unit in the last decimal place written: the most a
+    /// correctly rounded figure can be off by.
+    pub fn half_last_place(self) -> Decimal {
+        Decimal {
+            mantissa: 5,
+            scale: self.scale + 1,
+        }
+    }
+
+    pub fn scale(self) -> u32 {
+        self.scale
+    }
+
+    fn normalised(mut self) -> Decimal {
+        while self.scale > 0 && self.mantissa % 10 == 0 {
+            self.mantissa /= 10;
+            self.scale -= 1;
+        }
+        self
+    }
+
+    /// Only for drawing charts: geometry, never arithmetic on money.
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
+
+    /// Plain form for data files: `3863000`, `201.3`.
+    pub fn plain(self) -> String {
+        let n = self.normalised();
+        let digits = n.mantissa.abs().to_string();
+        let sign = if n.mantissa < 0 { "-" } else { "" };
+        if n.scale == 0 {
+            return format!("{sign}{digits}");
+        }
+        let scale = n.scale as usize;
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (i, f) = padded.split_at(padded.len() - scale);
+        format!("{sign}{i}.{f}")
+    }
+
+    /// With thousands separators, for people: `3,863`, `201.3`.
+    pub fn grouped(self) -> String {
+        let plain = self.plain();
+        let (sign, rest) = match plain.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", plain.as_str()),
+        };
+        let (int_part, frac) = match rest.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (rest, None),
+        };
+        let mut grouped = String::new();
+        for (i, c) in int_part.chars().enumerate() {
+            if i > 0 && (int_part.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        match frac {
+            Some(f) => format!("{sign}{grouped}.{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let scale = self.scale.max(other.scale);
+        self.rescale(scale).cmp(&other.rescale(scale))
+    }
+}
+
+fn valid_grouping(int_part: &str) -> bool {
+    if !int_part.chars().all(|c| c.is_ascii_digit() || c == ',') {
+        return false;
+    }
+    if !int_part.contains(',') {
+        return true;
+    }
+    let groups: Vec<&str> = int_part.split(',').collect();
+    !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+/// The unit every amount of a grants table is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyUnit {
+    Pounds,
+    Thousands,
+    Millions,
+}
+
+impl MoneyUnit {
+    pub fn parse(text: &str) -> Option<MoneyUnit> {
+        match text.trim().replace('’', "'").as_str() {
+            "£" | "GBP" | "pounds" => Some(MoneyUnit::Pounds),
+            "£000s" | "£000" | "£000's" | "£k" => Some(MoneyUnit::Thousands),
+            "£m" | "£ million" | "£millions" => Some(MoneyUnit::Millions),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyUnit::Pounds => "£",
+            MoneyUnit::Thousands => "£000s",
+            MoneyUnit::Millions => "£m",
+        }
+    }
+
+    pub fn multiplier(self) -> i128 {
+        match self {
+            MoneyUnit::Pounds => 1,
+            MoneyUnit::Thousands => 1_000,
+            MoneyUnit::Millions => 1_000_000,
+        }
+    }
+}
+
+/// An amount of money in a stated unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub unit: MoneyUnit,
+}
+
+impl Money {
+    pub fn in_pounds(self) -> Decimal {
+        self.amount.mul_int(self.unit.multiplier())
+    }
+
+    /// As printed in the table: `3,863` (the unit is in the column header).
+    pub fn as_in_table(self) -> String {
+        self.amount.grouped()
+    }
+
+    /// Fully spelled for people: `£3,863,000`.
+    pub fn pounds_display(self) -> String {
+        format!("£{}", self.in_pounds().grouped())
+    }
+}
+
+/// A reporting period of a metric series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period {
+    /// Sort key: start year, then start month.
+    key: (i32, u32, u32),
+    written: String,
+}
+
+impl Period {
+    /// `2022-Q1`, `2022-03`, `2021-22` (financial year), `2022`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let t = text.trim();
+        let year = |s: &str| -> Option<i32> {
+            (s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let key = if let Some((y, rest)) = t.split_once('-') {
+            let y = year(y)?;
+            if let Some(q) = rest.strip_prefix('Q') {
+                let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                (y, (q - 1) * 3 + 1, 3)
+            } else if rest.len() == 2 && rest.chars().all(|c| c.is_ascii_digit()) {
+                let n: u32 = rest.parse().ok()?;
+                if n == ((y + 1) % 100) as u32 {
+                    // "2021-22" is a financial year, April to March; plans
+                    // report in financial years, so "2011-12" reads as one too.
+                    (y, 4, 12)
+                } else if (1..=12).contains(&n) {
+                    (y, n, 1)
+                } else {
+                    return None;
+                }
+            } else {
+                return None;
+            }
+        } else {
+            (year(t)?, 1, 12)
+        };
+        Some(Period {
+            key,
+            written: t.to_string(),
+        })
+    }
+
+    pub fn as_written(&self) -> &str {
+        &self.written
+    }
+
+    /// For people: "2022 Q1", "March 2022", "2021/22", "2022".
+    pub fn label(&self) -> String {
+        let (y, m, len) = self.key;
+        match len {
+            3 => format!("{y} Q{}", (m - 1) / 3 + 1),
+            1 => {
+                let d = jiff::civil::date(y as i16, m as i8, 1);
+                d.strftime("%B %Y").to_string()
+            }
+            12 if m == 4 => format!("{y}/{:02}", (y + 1) % 100),
+            _ => y.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_numbers_normalise_for_addresses() {
+        let slug = |s: &str| DecisionNumber::new(s).unwrap().slug();
+        assert_eq!(slug("004/2014"), "004-2014");
+        assert_eq!(slug("WPCC3-0089"), "wpcc3-0089");
+        assert_eq!(slug("PCC-DN 1956"), "pcc-dn-1956");
+        assert_eq!(slug("2020-19"), "2020-19");
+        assert_eq!(slug("63 – 2014"), "63-2014");
+        assert!(DecisionNumber::new(" / ").is_none());
+    }
+
+    #[test]
+    fn decimals_are_exact() {
+        let a = Decimal::parse("201.3").unwrap();
+        let b = Decimal::parse("0.1").unwrap();
+        assert_eq!(a.add(b).plain(), "201.4");
+        assert_eq!(Decimal::parse("3,863").unwrap().plain(), "3863");
+        assert_eq!(Decimal::parse("1234567.5").unwrap().grouped(), "1,234,567.5");
+        assert!(Decimal::parse("3,86").is_none());
+        assert!(Decimal::parse("£3").is_none());
+        assert!(Decimal::parse("1e3").is_none());
+        assert_eq!(Decimal::parse("-0.25").unwrap().plain(), "-0.25");
+    }
+
+    #[test]
+    fn money_converts_thousands_to_pounds() {
+        let m = Money {
+            amount: Decimal::parse("3,863").unwrap(),
+            unit: MoneyUnit::Thousands,
+        };
+        assert_eq!(m.in_pounds().plain(), "3863000");
+        assert_eq!(m.pounds_display(), "£3,863,000");
+        assert_eq!(MoneyUnit::parse("£000’s"), Some(MoneyUnit::Thousands));
+    }
+
+    #[test]
+    fn periods_parse_and_sort() {
+        let mut ps: Vec<Period> = ["2022-Q2", "2021-22", "2022-Q1", "2022-03", "2021"]
+            .iter()
+            .map(|p| Period::parse(p).unwrap())
+            .collect();
+        ps.sort();
+        let order: Vec<&str> = ps.iter().map(|p| p.as_written()).collect();
+        assert_eq!(order, ["2021", "2021-22", "2022-Q1", "2022-03", "2022-Q2"]);
+        assert_eq!(Period::parse("2021-22").unwrap().label(), "2021/22");
+        assert_eq!(Period::parse("2022-Q3").unwrap().label(), "2022 Q3");
+        assert_eq!(Period::parse("2022-03").unwrap().label(), "March 2022");
+        assert!(Period::parse("2022-Q5").is_none());
+        assert!(Period::parse("22-Q1").is_none());
+        assert!(Period::parse("2022-13").is_none());
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(Date::parse("2014-03-05").unwrap().long(), "5 March 2014");
+        assert!(Date::parse("2014-3-5").is_none());
+        assert!(Date::parse("2014-02-30").is_none());
+    }
+}

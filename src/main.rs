@@ -1,3 +1,77 @@
+//! The command line: argument parsing and a call into the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use plansite::commands;
+use plansite::pipeline::Options;
+
+#[derive(Parser)]
+#[command(name = "plansite", version, about = "Publish a police and crime plan and its public records as an accessible, searchable website")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (atomically: a failed build leaves it untouched).
+    Build {
+        /// The site's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site; default: ROOT/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include records marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Override site.yaml's base_url (it may carry a path).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check everything and write nothing; reports all errors at once.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Fail on warnings too (e.g. a missing statutory step).
+        #[arg(long)]
+        strict: bool,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Make a small working example site in DIR.
+    New {
+        dir: PathBuf,
+    },
+}
+
 fn main() {
-    println!("Hello, world!");
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Build { root, output, drafts, base_url, timings } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            commands::build::run(commands::build::Args {
+                options: Options { root, include_drafts: drafts, base_url, live_reload: false },
+                output,
+                timings,
+            })
+        }
+        Command::Check { root, strict, drafts } => commands::check::run(
+            Options { root, include_drafts: drafts, base_url: None, live_reload: false },
+            strict,
+        ),
+        Command::New { dir } => commands::new::run(&dir),
+    };
+    std::process::exit(code);
 }

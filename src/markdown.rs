@@ -310,9 +310,7 @@ fn lift_references(
                     );
                     match parse_reference(inner, &span, relation) {
                         Ok(reference) => {
-                            out.push(PLACEHOLDER_START);
-                            out.push_str(&refs.len().to_string());
-                            out.push(PLACEHOLDER_END);
+                            out.push_str(&placeholder(&reference));
                             refs.push(reference);
                         }
                         Err(d) => {
@@ -333,17 +331,54 @@ fn lift_references(
     (out, refs)
 }
 
-/// Replaces placeholders in `text` by the reference's label (or nothing).
-fn strip_placeholders(text: &str, refs: &[Ref]) -> String {
-    replace_placeholders(text, |i| {
-        refs.get(i)
-            .and_then(|r| r.label.clone())
-            .unwrap_or_default()
+/// A reference's stand-in in HTML: it carries the target itself, so the
+/// render stage can resolve it wherever the HTML ends up, e.g.
+/// `\u{E000}decision 004-2014#para-3|the decision\u{E001}`.
+fn placeholder(reference: &Ref) -> String {
+    let t = &reference.target;
+    let mut s = String::new();
+    s.push(PLACEHOLDER_START);
+    s.push_str(t.kind.keyword());
+    s.push(' ');
+    s.push_str(&t.key);
+    if let Some(f) = &t.fragment {
+        s.push('#');
+        s.push_str(f);
+    }
+    if let Some(l) = &reference.label {
+        s.push('|');
+        s.push_str(l);
+    }
+    s.push(PLACEHOLDER_END);
+    s
+}
+
+/// The parts of a placeholder's inside: kind, key, fragment, label.
+pub fn parse_placeholder(inner: &str) -> Option<(crate::types::Kind, &str, Option<&str>, Option<&str>)> {
+    let (target, label) = match inner.split_once('|') {
+        Some((t, l)) => (t, Some(l)),
+        None => (inner, None),
+    };
+    let (kind, rest) = target.split_once(' ')?;
+    let kind = crate::types::Kind::from_keyword(kind)?;
+    let (key, fragment) = match rest.split_once('#') {
+        Some((k, f)) => (k, Some(f)),
+        None => (rest, None),
+    };
+    Some((kind, key, fragment, label))
+}
+
+/// Replaces placeholders in `text` by the reference's label (or its id).
+fn strip_placeholders(text: &str, _refs: &[Ref]) -> String {
+    replace_placeholders(text, |inner| match parse_placeholder(inner) {
+        Some((_, _, _, Some(label))) => label.to_string(),
+        Some((_, key, _, None)) => key.to_string(),
+        None => String::new(),
     })
 }
 
-/// Calls `f` with each placeholder's index and splices in what it returns.
-pub fn replace_placeholders(text: &str, mut f: impl FnMut(usize) -> String) -> String {
+/// Calls `f` with each placeholder's inside and splices in what it returns.
+pub fn replace_placeholders(text: &str, mut f: impl FnMut(&str) -> String) -> String {
     if !text.contains(PLACEHOLDER_START) {
         return text.to_string();
     }
@@ -354,8 +389,7 @@ pub fn replace_placeholders(text: &str, mut f: impl FnMut(usize) -> String) -> S
         let after = &rest[start + PLACEHOLDER_START.len_utf8()..];
         match after.find(PLACEHOLDER_END) {
             Some(end) => {
-                let index: usize = after[..end].parse().unwrap_or(usize::MAX);
-                out.push_str(&f(index));
+                out.push_str(&f(&after[..end]));
                 rest = &after[end + PLACEHOLDER_END.len_utf8()..];
             }
             None => {

@@ -56,6 +56,25 @@ pub struct Ref {
     pub relation: Relation,
 }
 
+/// Templates see a reference as `{"$ref": "kind key#fragment", "label": …}`;
+/// the render stage swaps it for the resolved link (url, title, found).
+impl serde::Serialize for Ref {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let t = &self.target;
+        let mut m = s.serialize_map(Some(3))?;
+        let mut target = format!("{} {}", t.kind.keyword(), t.key);
+        if let Some(f) = &t.fragment {
+            target.push('#');
+            target.push_str(f);
+        }
+        m.serialize_entry("$ref", &target)?;
+        m.serialize_entry("written", &t.written)?;
+        m.serialize_entry("label", &self.label)?;
+        m.end()
+    }
+}
+
 /// Parses the inside of `[[…]]` (or a `related:` entry): `KIND ID[#FRAG][|LABEL]`.
 pub fn parse_reference(inner: &str, span: &Span, relation: Relation) -> Result<Ref, Diagnostic> {
     let (target_text, label) = match inner.split_once('|') {

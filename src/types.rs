@@ -204,6 +204,18 @@ impl Date {
     }
 }
 
+/// Templates get `{iso, long, year}`: machine and human forms together.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("iso", &self.iso())?;
+        m.serialize_entry("long", &self.long())?;
+        m.serialize_entry("year", &self.year())?;
+        m.end()
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.iso())

@@ -1,0 +1,377 @@
+//! Checks on the linked site that are about meaning, not references: grants
+//! totals against their rows, the statutory process of plans and
+//! variations, Panel recommendations left unanswered, and the accessibility
+//! statement's review date.
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::link::Site;
+use crate::records::grants::{GrantsTable, TotalCheck};
+use crate::records::panel::AnswerLink;
+use crate::records::plan::{Step, StepKind};
+use crate::types::{Date, Decimal, Kind};
+
+pub fn run(site: &mut Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for table in &mut site.records.grants {
+        out.extend(check_total(table));
+    }
+    out.extend(attach_answers(site));
+    out.extend(build_timelines(site));
+    out
+}
+
+/// Compares a table's stated total with the sum of its rows. Real tables
+/// round each row, so the default tolerance is half a unit in the last
+/// written place, per row: e.g. £201.3m stated against rows summing to
+/// £201.4m passes with a note, a gross error fails.
+pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
+    let stated: Vec<Decimal> = table
+        .rows
+        .iter()
+        .filter_map(|r| r.amount.map(|m| m.amount))
+        .collect();
+    let missing = table.rows.len() - stated.len();
+    let sum = stated.iter().fold(Decimal::ZERO, |acc, a| acc.add(*a));
+    let unit = table.unit.label();
+    let mut check = TotalCheck {
+        sum_text: Some(sum.grouped()),
+        missing_amounts: missing,
+        ..TotalCheck::default()
+    };
+    let Some(total) = table.stated_total else {
+        check.note = if missing > 0 {
+            format!(
+                "The source does not state a total, and {missing} amount{} not stated, so no total is given here.",
+                if missing == 1 { " is" } else { "s are" }
+            )
+        } else {
+            format!("The source does not state a total. The rows add up to {} ({unit}).", sum.grouped())
+        };
+        if missing > 0 {
+            check.sum_text = None;
+        }
+        table.total = check;
+        return None;
+    };
+    check.stated_text = Some(total.grouped());
+    if missing > 0 {
+        check.note = format!(
+            "The stated total cannot be checked because {missing} amount{} not stated.",
+            if missing == 1 { " is" } else { "s are" }
+        );
+        table.total = check;
+        return None;
+    }
+    let finest = stated
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|d| d.scale())
+        .max()
+        .unwrap_or(0);
+    let half_unit = Decimal::parse(&format!("0.{}5", "0".repeat(finest as usize)))
+        .unwrap_or(Decimal::ZERO);
+    let tolerance = table
+        .tolerance
+        .unwrap_or_else(|| half_unit.mul_int(stated.len().max(1) as i128));
+    check.tolerance_text = Some(tolerance.grouped());
+    let difference = sum.sub(total).abs();
+    if difference == Decimal::ZERO {
+        check.note = format!("The rows add up to the stated total of {} ({unit}).", total.grouped());
+        table.total = check;
+        None
+    } else if difference <= tolerance {
+        check.note = format!(
+            "The rows add up to {} against a stated total of {} ({unit}): a difference of {}, within the rounding tolerance of ±{}.",
+            sum.grouped(),
+            total.grouped(),
+            difference.grouped(),
+            tolerance.grouped()
+        );
+        table.total = check;
+        None
+    } else {
+        table.total = check;
+        Some(
+            Diagnostic::error(
+                table.stated_total_span.clone().or(Some(table.meta.id_span.clone())),
+                format!(
+                    "the stated total {} does not match the rows, which add up to {} ({unit}); the difference {} is more than the rounding tolerance ±{}",
+                    total.grouped(),
+                    sum.grouped(),
+                    difference.grouped(),
+                    tolerance.grouped()
+                ),
+            )
+            .with_help("check each row's amount against the source; if the source itself is inconsistent, keep its figures and set `total_tolerance:` with a note saying so"),
+        )
+    }
+}
+
+/// Gives every Panel recommendation the answers made to it, and warns about
+/// recommendations a published response leaves unanswered.
+fn attach_answers(site: &mut Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for response in &site.records.responses {
+        let Some(report) = site
+            .records
+            .panel
+            .iter_mut()
+            .find(|p| p.meta.key == response.responds_to.target.key)
+        else {
+            continue;
+        };
+        for rec in &mut report.recommendations {
+            match response.answers.iter().find(|a| a.recommendation_id == rec.id) {
+                Some(answer) => rec.answers.push(AnswerLink {
+                    url: format!("{}#{}", response.meta.url, answer.anchor),
+                    title: response.meta.title.clone(),
+                    outcome_label: answer.outcome_label,
+                }),
+                None => out.push(
+                    Diagnostic::warning(
+                        Some(Span::file(&response.meta.file)),
+                        format!(
+                            "the response `{}` gives no answer to recommendation `{}` of `{}`",
+                            response.meta.key, rec.id, report.meta.key
+                        ),
+                    )
+                    .with_help(format!(
+                        "add an answer with `recommendation: {}`; use `outcome: not-stated` if the response does not address it",
+                        rec.id
+                    )),
+                ),
+            }
+        }
+    }
+    out
+}
+
+/// One line of a plan's or variation's statutory timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineStep {
+    pub step: StepKind,
+    pub label: &'static str,
+    pub date: Option<String>,
+    /// The document that is this step, when the site holds it.
+    pub record: Option<TimelineLink>,
+    /// Where the date comes from.
+    pub source: Option<TimelineLink>,
+    pub note: Option<String>,
+    /// True when the site holds nothing for this step.
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineLink {
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Timeline {
+    pub steps: Vec<TimelineStep>,
+    pub complete: bool,
+}
+
+fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut timelines = Vec::new();
+    let subjects: Vec<(Kind, String, Vec<Step>, std::path::PathBuf)> = site
+        .records
+        .plans
+        .iter()
+        .map(|p| (Kind::Plan, p.meta.key.clone(), p.process.clone(), p.meta.file.clone()))
+        .chain(site.records.variations.iter().map(|v| {
+            (Kind::Variation, v.meta.key.clone(), v.process.clone(), v.meta.file.clone())
+        }))
+        .collect();
+    for (kind, key, steps, file) in subjects {
+        let reports: Vec<&crate::records::PanelDoc> = site
+            .records
+            .panel
+            .iter()
+            .filter(|p| {
+                p.doc_type == crate::records::panel::DocType::Report
+                    && p.concerns
+                        .as_ref()
+                        .is_some_and(|c| c.target.kind == kind && c.target.key == key)
+            })
+            .collect();
+        let responses: Vec<&crate::records::Response> = site
+            .records
+            .responses
+            .iter()
+            .filter(|r| reports.iter().any(|p| p.meta.key == r.responds_to.target.key))
+            .collect();
+        let mut timeline = Timeline::default();
+        for step_kind in StepKind::ALL {
+            let explicit = steps.iter().find(|s| s.step == step_kind);
+            let link_of = |r: &crate::refs::Ref| -> Option<TimelineLink> {
+                site.entry(r.target.kind, &r.target.key).map(|e| TimelineLink {
+                    url: match &r.target.fragment {
+                        Some(f) => format!("{}#{f}", e.url),
+                        None => e.url.clone(),
+                    },
+                    title: e.link_text(),
+                })
+            };
+            let mut record = explicit.and_then(|s| s.record.as_ref()).and_then(link_of);
+            let mut date = explicit.and_then(|s| date_text(s.date, s.from, s.to));
+            if record.is_none() {
+                let auto: Option<(String, String, Option<Date>)> = match step_kind {
+                    StepKind::PanelReport => reports
+                        .first()
+                        .map(|p| (p.meta.url.clone(), p.meta.title.clone(), p.date)),
+                    StepKind::Response => responses
+                        .first()
+                        .map(|r| (r.meta.url.clone(), r.meta.title.clone(), r.date)),
+                    _ => None,
+                };
+                if let Some((url, title, d)) = auto {
+                    record = Some(TimelineLink { url, title });
+                    if date.is_none() {
+                        date = d.map(|d| d.long());
+                    }
+                }
+            }
+            let source = explicit.and_then(|s| s.source.as_ref()).and_then(link_of);
+            let missing = if step_kind.wants_record() {
+                record.is_none()
+            } else {
+                explicit.is_none() && record.is_none()
+            };
+            if missing {
+                let span = explicit.map(|s| s.span.clone()).unwrap_or_else(|| Span::file(&file));
+                out.push(
+                    Diagnostic::warning(
+                        Some(span),
+                        format!(
+                            "the {} `{key}` has no record for the statutory step “{}”",
+                            kind.label().to_lowercase(),
+                            step_kind.label()
+                        ),
+                    )
+                    .with_help(if step_kind.wants_record() {
+                        "publish the document (a Panel report or response whose `concerns:`/`responds_to:` links here), or keep the step with a `note:`; the timeline shows it as not published on this site"
+                    } else {
+                        "add the step to `process:` with its date and a `source:` reference"
+                    }),
+                );
+            }
+            timeline.steps.push(TimelineStep {
+                step: step_kind,
+                label: step_kind.label(),
+                date,
+                record,
+                source,
+                note: explicit.and_then(|s| s.note.clone()),
+                missing,
+            });
+        }
+        timeline.complete = timeline.steps.iter().all(|s| !s.missing);
+        timelines.push(((kind, key), timeline));
+    }
+    site.timelines.extend(timelines);
+    out
+}
+
+fn date_text(date: Option<Date>, from: Option<Date>, to: Option<Date>) -> Option<String> {
+    match (date, from, to) {
+        (Some(d), _, _) => Some(d.long()),
+        (None, Some(f), Some(t)) => Some(format!("{} to {}", f.long(), t.long())),
+        (None, Some(f), None) => Some(format!("from {}", f.long())),
+        (None, None, Some(t)) => Some(format!("until {}", t.long())),
+        _ => None,
+    }
+}
+
+/// The accessibility statement must be reviewed at least yearly.
+pub fn accessibility_review(config: &crate::config::SiteConfig, today: Date) -> Option<Diagnostic> {
+    let months = config.accessibility.reviewed.months_until(today);
+    (months >= 12).then(|| {
+        Diagnostic::warning(
+            Some(config.accessibility.reviewed_span.clone()),
+            format!(
+                "the accessibility statement was last reviewed on {}, {months} months ago",
+                config.accessibility.reviewed.long()
+            ),
+        )
+        .with_help("review the statement (the regulations expect at least a yearly review) and update `accessibility.reviewed`")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Span;
+    use crate::records::grants::GrantRow;
+    use crate::records::Meta;
+    use crate::types::{Money, MoneyUnit};
+
+    fn table(amounts: &[&str], total: Option<&str>) -> GrantsTable {
+        let meta = Meta::new(Kind::Grants, "t".into(), "T".into(), std::path::Path::new("t.yaml"), Span::file("t.yaml"));
+        let rows = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| GrantRow {
+                meta: meta.clone(),
+                row_id: i.to_string(),
+                table: "t".into(),
+                area: "a".into(),
+                recipient: None,
+                amount: Decimal::parse(a).map(|amount| Money { amount, unit: MoneyUnit::Millions }),
+                amount_text: None,
+                amount_pounds: None,
+                amount_note: None,
+                funder: None,
+                purpose: None,
+                conditions: None,
+                approved_by: None,
+                award_date: None,
+                commitments: vec![],
+                amount_span: None,
+            })
+            .collect();
+        GrantsTable {
+            meta,
+            financial_year: None,
+            unit: MoneyUnit::Millions,
+            unit_label: "£m",
+            plan: None,
+            section: None,
+            stated_total: total.and_then(Decimal::parse),
+            stated_total_span: None,
+            tolerance: None,
+            approved_by: None,
+            intro: None,
+            notes: None,
+            source: None,
+            rows,
+            total: TotalCheck::default(),
+        }
+    }
+
+    #[test]
+    fn rounding_differences_pass_with_a_note() {
+        let mut t = table(&["100.2", "50.6", "50.6"], Some("201.3"));
+        assert!(check_total(&mut t).is_none());
+        assert!(t.total.note.contains("within the rounding tolerance"), "{}", t.total.note);
+    }
+
+    #[test]
+    fn a_gross_error_fails() {
+        let mut t = table(&["100.2", "50.6", "50.6"], Some("210.3"));
+        let d = check_total(&mut t).expect("an error");
+        assert!(d.message.contains("does not match"));
+    }
+
+    #[test]
+    fn a_missing_amount_means_no_total_is_claimed() {
+        let mut t = table(&["3863", "400", "x"], None);
+        assert!(check_total(&mut t).is_none());
+        assert_eq!(t.total.sum_text, None);
+        assert!(t.total.note.contains("1 amount is not stated"));
+    }
+}

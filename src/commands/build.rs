@@ -1,0 +1,65 @@
+//! `plansite build`: run the pipeline and write the output atomically.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::pipeline::{self, Options};
+
+pub struct Args {
+    pub options: Options,
+    pub output: PathBuf,
+    pub timings: bool,
+}
+
+/// Exit codes: 0 ok, 1 content errors, 2 usage or I/O errors.
+pub fn run(args: Args) -> i32 {
+    let started = Instant::now();
+    let spinner = progress();
+    let (output, diagnostics) = pipeline::run(&args.options);
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
+    }
+    let report = pipeline::report(diagnostics);
+    if !report.is_empty() {
+        eprint!("{report}");
+    }
+    let Some(output) = output else {
+        eprintln!("Build failed; {} was left as it was.", args.output.display());
+        return 1;
+    };
+    if let Err(e) = crate::output::write_atomic(&args.output, &output.files) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return 2;
+    }
+    let records = output.site.records.metas().len();
+    let search = output.search.unwrap_or_default();
+    println!(
+        "Built {} pages from {records} records into {} in {:.2}s ({} files; search index {} files, {} KB, largest {} KB).",
+        output.pages,
+        args.output.display(),
+        started.elapsed().as_secs_f64(),
+        output.files.len(),
+        search.files,
+        search.total_bytes / 1024,
+        search.largest_file_bytes / 1024,
+    );
+    if args.timings {
+        for (phase, d) in &output.timings.phases {
+            println!("  {phase:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    0
+}
+
+/// A spinner on a terminal, for builds longer than a moment; nothing when
+/// output is not a terminal or in CI.
+fn progress() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message("building…");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}

@@ -1,0 +1,235 @@
+//! `content/site.yaml`: who publishes the site, where, under what licence,
+//! and the accessibility statement's facts.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::{SourceFile, decode_yaml};
+use crate::markdown::{self, Settings};
+use crate::types::Date;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: String,
+    organisation: String,
+    office_title: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    contact: Contact,
+    licence: Licence,
+    successor: Option<RawSuccessor>,
+    accessibility: RawAccessibility,
+    home_intro: Option<String>,
+    #[serde(default)]
+    header_links: Vec<Link>,
+    #[serde(default)]
+    footer_links: Vec<Link>,
+}
+
+fn default_language() -> String {
+    "en-GB".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+    pub address: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub text: String,
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuccessor {
+    body: String,
+    date: Spanned<String>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Successor {
+    pub body: String,
+    pub date: Date,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compliance {
+    Full,
+    Partial,
+    None,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccessibility {
+    compliance: Compliance,
+    #[serde(default)]
+    non_accessible: Vec<String>,
+    #[serde(default)]
+    disproportionate_burden: Vec<String>,
+    #[serde(default)]
+    not_in_scope: Vec<String>,
+    response_days: u32,
+    prepared: Spanned<String>,
+    reviewed: Spanned<String>,
+    tested_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Accessibility {
+    pub compliance: Compliance,
+    pub non_accessible: Vec<String>,
+    pub disproportionate_burden: Vec<String>,
+    pub not_in_scope: Vec<String>,
+    pub response_days: u32,
+    pub prepared: Date,
+    pub reviewed: Date,
+    #[serde(skip)]
+    pub reviewed_span: Span,
+    pub tested_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    pub organisation: String,
+    pub office_title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub contact: Contact,
+    pub licence: Licence,
+    pub successor: Option<Successor>,
+    pub accessibility: Accessibility,
+    pub home_intro: Option<String>,
+    pub header_links: Vec<Link>,
+    pub footer_links: Vec<Link>,
+    #[serde(skip)]
+    pub file: std::path::PathBuf,
+}
+
+impl SiteConfig {
+    /// The path part of the base URL, e.g. `/police-and-crime-plan/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.base_url);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        }
+    }
+
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.base_url, url)
+    }
+}
+
+pub fn parse(
+    files: &[SourceFile],
+    root: &Path,
+    base_url_override: Option<&str>,
+) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let Some(file) = files.iter().find(|f| f.rel == "site.yaml" || f.rel == "site.yml") else {
+        return Err(vec![
+            Diagnostic::error(
+                Some(Span::file(crate::load::display_path(root, "site.yaml"))),
+                "there is no site.yaml",
+            )
+            .with_help("every site needs content/site.yaml with the organisation's name, base_url, contact, licence and accessibility statement; `plansite new DIR` writes one to start from"),
+        ]);
+    };
+    let raw: Raw = decode_yaml(&file.text, &file.path, 1).map_err(|d| vec![d])?;
+    let mut diagnostics = Vec::new();
+    let span = |v: &Spanned<String>| crate::load::span_of(&file.path, 1, &v.referenced);
+    let mut date = |v: &Spanned<String>| -> Date {
+        Date::parse(&v.value).unwrap_or_else(|| {
+            diagnostics.push(
+                Diagnostic::error(Some(span(v)), format!("`{}` is not a date", v.value))
+                    .with_help("write dates as YYYY-MM-DD"),
+            );
+            Date::parse("2000-01-01").expect("valid date")
+        })
+    };
+    let successor = raw.successor.map(|s| Successor {
+        body: s.body,
+        date: date(&s.date),
+        url: s.url,
+    });
+    let accessibility = Accessibility {
+        compliance: raw.accessibility.compliance,
+        non_accessible: raw.accessibility.non_accessible,
+        disproportionate_burden: raw.accessibility.disproportionate_burden,
+        not_in_scope: raw.accessibility.not_in_scope,
+        response_days: raw.accessibility.response_days,
+        prepared: date(&raw.accessibility.prepared),
+        reviewed: date(&raw.accessibility.reviewed),
+        reviewed_span: span(&raw.accessibility.reviewed),
+        tested_by: raw.accessibility.tested_by,
+    };
+    let base_url_text = base_url_override.unwrap_or(&raw.base_url.value);
+    if !(base_url_text.starts_with("https://") || base_url_text.starts_with("http://")) {
+        let at = if base_url_override.is_some() {
+            None
+        } else {
+            Some(span(&raw.base_url))
+        };
+        diagnostics.push(
+            Diagnostic::error(at, format!("base_url `{base_url_text}` is not an http(s) address"))
+                .with_help("give the full address the site will be published at, e.g. https://www.example-pcc.gov.uk/police-and-crime-plan/"),
+        );
+    }
+    let mut base_url = base_url_text.to_string();
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(SiteConfig {
+        title: raw.title,
+        organisation: raw.organisation,
+        office_title: raw.office_title,
+        base_url,
+        language: raw.language,
+        contact: raw.contact,
+        licence: raw.licence,
+        successor,
+        accessibility,
+        home_intro: raw.home_intro.map(|t| {
+            let origin = markdown::Origin {
+                file: file.path.clone(),
+                line: 1,
+                col: 1,
+            };
+            markdown::render(&t, &origin, Settings::default()).0.html
+        }),
+        header_links: raw.header_links,
+        footer_links: raw.footer_links,
+        file: file.path.clone(),
+    })
+}

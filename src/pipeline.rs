@@ -1,0 +1,131 @@
+//! The whole build as one function: load → parse → link → render → write.
+//! `build`, `check` and `serve` all run it; they differ in what they do
+//! with the result.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::link::Site;
+use crate::render::{self, OutputFile, Theme};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub include_drafts: bool,
+    pub base_url: Option<String>,
+    /// Adds the live-reload script (serve only).
+    pub live_reload: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn record(&mut self, name: &'static str, since: Instant) -> Instant {
+        let now = Instant::now();
+        self.phases.push((name, now - since));
+        now
+    }
+}
+
+/// What a successful run produced.
+pub struct Output {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub search: Option<crate::search::SearchStats>,
+    pub timings: Timings,
+}
+
+/// Runs every stage. Errors from all stages that could run are returned
+/// together; warnings travel with success too.
+pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut timings = Timings::default();
+    let started = Instant::now();
+
+    let (files, d) = crate::load::read_content(&options.root);
+    diagnostics.extend(d);
+    let t = timings.record("load", started);
+
+    let config = crate::config::parse(&files, &options.root, options.base_url.as_deref());
+    let (records, d) = crate::link::parse_all(&files, options.include_drafts);
+    diagnostics.extend(d);
+    drop(files);
+    let t = timings.record("parse", t);
+
+    let theme = Theme::load(&options.root);
+    let config = match config {
+        Ok(c) => c,
+        Err(d) => {
+            diagnostics.extend(d);
+            if let Err(d) = theme {
+                diagnostics.extend(d);
+            }
+            return (None, diagnostics);
+        }
+    };
+    let (site, d) = crate::link::link(config, records);
+    diagnostics.extend(d);
+    let t = timings.record("link", t);
+
+    let theme = match theme {
+        Ok(t) => t,
+        Err(d) => {
+            diagnostics.extend(d);
+            return (None, diagnostics);
+        }
+    };
+    let jobs = render::pages::jobs(&site);
+    let pages = jobs.len();
+    let (mut out, d) = render::pages::render_all(&site, &theme, &jobs, &options.root, options.live_reload);
+    diagnostics.extend(d);
+    drop(jobs);
+    for (path, bytes) in &theme.assets {
+        out.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
+    }
+    let t = timings.record("render", t);
+
+    let search = crate::search_docs::build(&site);
+    let stats = search.stats;
+    out.extend(search.files.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+    let t = timings.record("search", t);
+
+    out.extend(crate::export::all(&site));
+    timings.record("exports", t);
+
+    if diagnostics.has_errors() {
+        return (None, diagnostics);
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    (
+        Some(Output { site, files: out, pages, search: Some(stats), timings }),
+        diagnostics,
+    )
+}
+
+/// Renders diagnostics for the terminal, errors first within each file.
+pub fn report(diagnostics: Diagnostics) -> String {
+    let mut out = String::new();
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    for d in diagnostics.sorted() {
+        out.push_str(&d.render());
+        out.push('\n');
+    }
+    if errors > 0 || warnings > 0 {
+        out.push_str(&format!(
+            "{errors} error{}, {warnings} warning{}\n",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+pub fn error_at(path: &Path, message: String) -> Diagnostic {
+    Diagnostic::error(Some(crate::diagnostics::Span::file(path)), message)
+}

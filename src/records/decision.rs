@@ -1,0 +1,264 @@
+//! Decision notices. The number is kept exactly as written; the address is
+//! its normalised form. A confidential decision's body is never read into
+//! the record: only the stub (number, title, dates, status, reason) exists
+//! after parsing.
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::{Common, Cx, Md, Meta, Parsed, front_matter, yes};
+use crate::diagnostics::Diagnostic;
+use crate::load::SourceFile;
+use crate::markdown::Settings;
+use crate::refs::{Ref, Relation};
+use crate::types::{Date, DecisionNumber, Kind};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    number: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    title: String,
+    #[serde(default)]
+    status: Status,
+    confidential_reason: Option<String>,
+    #[serde(alias = "date")]
+    date_signed: Option<Spanned<String>>,
+    date_published: Option<Spanned<String>>,
+    decision_maker: Option<String>,
+    signed_by: Option<String>,
+    contact_officer: Option<Officer>,
+    /// The benchmark corpus's names for the contact officer.
+    officer: Option<String>,
+    officer_role: Option<String>,
+    category: Option<String>,
+    #[serde(default = "yes")]
+    notice_published: bool,
+    executive_summary: Option<Spanned<String>>,
+    decision: Option<Spanned<String>>,
+    declaration: Option<Spanned<String>>,
+    implications: Option<RawImplications>,
+    #[serde(default)]
+    background_papers: Vec<RawPaper>,
+    plan: Option<Spanned<String>>,
+    variation: Option<Spanned<String>>,
+    #[serde(default)]
+    commitments: Vec<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
+    updated: Option<Spanned<String>>,
+    #[serde(default)]
+    related: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub telephone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImplications {
+    financial: Option<Spanned<String>>,
+    legal: Option<Spanned<String>>,
+    equality: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaper {
+    title: String,
+    decision: Option<Spanned<String>>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Published,
+    PartlyConfidential,
+    Confidential,
+    Withdrawn,
+    Deferred,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Published => "Published",
+            Status::PartlyConfidential => "Partly confidential",
+            Status::Confidential => "Confidential",
+            Status::Withdrawn => "Withdrawn",
+            Status::Deferred => "Deferred",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Implications {
+    pub financial: Option<Md>,
+    pub legal: Option<Md>,
+    pub equality: Option<Md>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BackgroundPaper {
+    pub title: String,
+    /// A cited decision: a link when it is on the site, otherwise shown as
+    /// "not published on this site" (a citation, not a broken link).
+    pub decision: Option<Ref>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub meta: Meta,
+    pub number: Option<String>,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub confidential: bool,
+    pub confidential_reason: Option<String>,
+    pub date_signed: Option<Date>,
+    pub date_published: Option<Date>,
+    pub decision_maker: Option<String>,
+    pub signed_by: Option<String>,
+    pub contact_officer: Option<Officer>,
+    pub category: Option<String>,
+    pub notice_published: bool,
+    pub executive_summary: Option<Md>,
+    pub decision: Option<Md>,
+    pub declaration: Option<Md>,
+    pub implications: Option<Implications>,
+    pub background_papers: Vec<BackgroundPaper>,
+    pub plan: Option<Ref>,
+    pub variation: Option<Ref>,
+    pub commitments: Vec<Ref>,
+    /// The facts and advice; `None` for a confidential decision.
+    pub body: Option<Md>,
+}
+
+impl Decision {
+    pub fn date(&self) -> Option<Date> {
+        self.date_signed.or(self.date_published)
+    }
+}
+
+pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
+    let (raw, fm) = match front_matter::<Raw>(file) {
+        Ok(v) => v,
+        Err(d) => return (Parsed::Nothing, vec![d]),
+    };
+    let mut cx = Cx::new(&file.path, fm.yaml_line);
+    let number = raw.number.as_ref().and_then(|n| {
+        let parsed = DecisionNumber::new(&n.value);
+        if parsed.is_none() {
+            let span = cx.span(n);
+            cx.error(span, format!("`{}` is not a decision number", n.value), "write the number as the organisation does, e.g. \"004/2014\"; leave `number` out and give `id` if the decision has none");
+        }
+        parsed
+    });
+    let (key, id_span) = match (&number, &raw.id) {
+        (Some(n), _) => (n.slug(), cx.span(raw.number.as_ref().expect("number parsed"))),
+        (None, Some(id)) => (cx.id(id), cx.span(id)),
+        (None, None) => {
+            if raw.number.is_none() {
+                cx.error(
+                    crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
+                    "this decision has neither a `number` nor an `id`",
+                    "give the decision's number as written (`number: \"004/2014\"`), or an `id` if it has no number",
+                );
+            }
+            (file.stem().to_string(), crate::diagnostics::Span::file(&file.path))
+        }
+    };
+    let confidential = raw.status == Status::Confidential;
+    if matches!(raw.status, Status::Confidential | Status::PartlyConfidential) && raw.confidential_reason.is_none() {
+        cx.error(
+            crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
+            "a confidential decision must state why it is confidential",
+            "add `confidential_reason:` with the stated reason or exemption; it is published in place of the body",
+        );
+    }
+    let date_signed = cx.date(&raw.date_signed);
+    let date_published = cx.date(&raw.date_published);
+    // Nothing of a confidential decision's text is parsed, so nothing of it
+    // can reach a page, the search index or an export.
+    let (executive_summary, decision, declaration, implications, body) = if confidential {
+        (None, None, None, None, None)
+    } else {
+        let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
+        let decision = cx.markdown(&raw.decision, Settings::default());
+        let declaration = cx.markdown(&raw.declaration, Settings::default());
+        let implications = raw.implications.as_ref().map(|i| Implications {
+            financial: cx.markdown(&i.financial, Settings::default()),
+            legal: cx.markdown(&i.legal, Settings::default()),
+            equality: cx.markdown(&i.equality, Settings::default()),
+        });
+        let body = cx.body(
+            fm.body,
+            fm.body_line,
+            Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+        );
+        (executive_summary, decision, declaration, implications, body)
+    };
+    let background_papers = raw
+        .background_papers
+        .iter()
+        .map(|p| BackgroundPaper {
+            title: p.title.clone(),
+            decision: p.decision.as_ref().map(|d| cx.typed(Kind::Decision, d, Relation::Cites)),
+            url: p.url.clone(),
+        })
+        .collect();
+    let plan = raw.plan.as_ref().map(|p| cx.typed(Kind::Plan, p, Relation::Issues));
+    let variation = raw.variation.as_ref().map(|v| cx.typed(Kind::Variation, v, Relation::Approves));
+    let commitments = cx.typed_all(Kind::Commitment, &raw.commitments, Relation::Delivers);
+    let contact_officer = match (raw.contact_officer, raw.officer, raw.officer_role) {
+        (Some(o), _, _) => Some(o),
+        (None, None, None) => None,
+        (None, name, role) => Some(Officer { name, role, telephone: None, email: None }),
+    };
+    let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
+    cx.finish_meta(&mut meta, &common);
+    let diagnostics = std::mem::take(&mut cx.diagnostics);
+    (
+        Parsed::Decision(Box::new(Decision {
+            meta,
+            number: number.map(|n| n.as_written().to_string()),
+            status: raw.status,
+            status_label: raw.status.label(),
+            confidential,
+            confidential_reason: raw.confidential_reason,
+            date_signed,
+            date_published,
+            decision_maker: raw.decision_maker,
+            signed_by: raw.signed_by,
+            contact_officer,
+            category: raw.category,
+            notice_published: raw.notice_published,
+            executive_summary,
+            decision,
+            declaration,
+            implications,
+            background_papers,
+            plan,
+            variation,
+            commitments,
+            body,
+        })),
+        diagnostics,
+    )
+}

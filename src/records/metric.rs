@@ -1,0 +1,285 @@
+//! Metrics ("How we will measure success") and their published series.
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::{Common, Cx, Md, Meta, Parsed, decode_list};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::SourceFile;
+use crate::markdown::Settings;
+use crate::refs::{Ref, Relation};
+use crate::types::{Decimal, Kind, Period};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    id: Spanned<String>,
+    name: String,
+    definition: Spanned<String>,
+    context: Option<Spanned<String>>,
+    plan: Spanned<String>,
+    section: Spanned<String>,
+    subsection: Option<Spanned<String>>,
+    #[serde(default)]
+    commitments: Vec<Spanned<String>>,
+    unit: Option<String>,
+    #[serde(default)]
+    direction: Direction,
+    target: Option<String>,
+    target_value: Option<Spanned<String>>,
+    frequency: Option<String>,
+    source: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
+    updated: Option<Spanned<String>>,
+    #[serde(default)]
+    related: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Higher,
+    Lower,
+    #[default]
+    None,
+}
+
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Higher => "Higher is better",
+            Direction::Lower => "Lower is better",
+            Direction::None => "No direction is set: the plan asks for this to be monitored",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub period: String,
+    pub period_label: String,
+    #[serde(skip)]
+    pub sort: Period,
+    #[serde(skip)]
+    pub value: Decimal,
+    /// As written in the CSV, for tables and exports.
+    pub value_text: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metric {
+    pub meta: Meta,
+    pub name: String,
+    pub definition: Md,
+    pub context: Option<Md>,
+    pub plan: Ref,
+    pub section: Ref,
+    pub commitments: Vec<Ref>,
+    pub unit: Option<String>,
+    pub direction: Direction,
+    pub direction_label: &'static str,
+    pub target: Option<String>,
+    #[serde(skip)]
+    pub target_value: Option<Decimal>,
+    pub frequency: Option<String>,
+    pub source: Option<String>,
+    pub series: Vec<Point>,
+    pub order: usize,
+}
+
+/// One metric's figures, read from `metrics/series/<id>.csv`.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub metric: String,
+    pub file: std::path::PathBuf,
+    pub points: Vec<Point>,
+}
+
+pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
+    let raws: Vec<Raw> = match decode_list(file) {
+        Ok(r) => r,
+        Err(d) => return (Parsed::Nothing, vec![d]),
+    };
+    let mut diagnostics = Vec::new();
+    let mut out = Vec::with_capacity(raws.len());
+    for (order, raw) in raws.into_iter().enumerate() {
+        let mut cx = Cx::new(&file.path, 1);
+        let id = cx.id(&raw.id);
+        let definition = cx
+            .markdown(&Some(raw.definition.clone()), Settings::default())
+            .unwrap_or_default();
+        let context = cx.markdown(&raw.context, Settings::default());
+        let plan = cx.typed(Kind::Plan, &raw.plan, Relation::PartOf);
+        let section = cx.section_ref(&raw.plan, &raw.section, raw.subsection.as_ref());
+        let commitments = cx.typed_all(Kind::Commitment, &raw.commitments, Relation::Measures);
+        let target_value = raw.target_value.as_ref().and_then(|v| {
+            let parsed = Decimal::parse(&v.value);
+            if parsed.is_none() {
+                let span = cx.span(v);
+                cx.error(
+                    span,
+                    format!("`{}` is not a number", v.value),
+                    "target_value is the number the target line is drawn at, e.g. 6 for \"> 6%\"",
+                );
+            }
+            parsed
+        });
+        let mut meta = Meta::new(Kind::Metric, id, raw.name.clone(), &file.path, cx.span(&raw.id));
+        let common = Common {
+            draft: raw.draft,
+            aliases: raw.aliases,
+            updated: raw.updated,
+            related: raw.related,
+        };
+        cx.finish_meta(&mut meta, &common);
+        diagnostics.append(&mut cx.diagnostics);
+        out.push(Metric {
+            meta,
+            name: raw.name,
+            definition,
+            context,
+            plan,
+            section,
+            commitments,
+            unit: raw.unit,
+            direction: raw.direction,
+            direction_label: raw.direction.label(),
+            target: raw.target,
+            target_value,
+            frequency: raw.frequency,
+            source: raw.source,
+            series: Vec::new(),
+            order,
+        });
+    }
+    (Parsed::Metrics(out), diagnostics)
+}
+
+/// Reads `period,value[,note]` rows. Every bad row is reported with its line
+/// and the column of the bad cell.
+pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file.text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
+        Err(e) => {
+            return (
+                Parsed::Nothing,
+                vec![Diagnostic::error(Some(Span::new(&file.path, 1, 1)), format!("cannot read the CSV header: {e}"))],
+            );
+        }
+    };
+    if headers.first().map(String::as_str) != Some("period")
+        || headers.get(1).map(String::as_str) != Some("value")
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Span::new(&file.path, 1, 1)),
+                "a metric series needs the columns `period,value` (and optionally `note`)",
+            )
+            .with_help("make the first line `period,value,note`"),
+        );
+        return (Parsed::Nothing, diagnostics);
+    }
+    let mut points: Vec<Point> = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+                diagnostics.push(Diagnostic::error(
+                    Some(Span::new(&file.path, line, 1)),
+                    format!("this CSV row cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        let period_text = record.get(0).unwrap_or("").trim();
+        let value_text = record.get(1).unwrap_or("").trim();
+        let value_col = record.get(0).map(|c| c.chars().count() as u32 + 2).unwrap_or(1);
+        let period = Period::parse(period_text);
+        if period.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Span::new(&file.path, line, 1)),
+                    format!("`{period_text}` is not a period"),
+                )
+                .with_help("write periods as 2022-Q1 (quarter), 2022-03 (month), 2021-22 (financial year) or 2022 (year)"),
+            );
+        }
+        let value = Decimal::parse(value_text.trim_end_matches('%'));
+        if value.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Span::new(&file.path, line, value_col)),
+                    format!("`{value_text}` is not a number"),
+                )
+                .with_help("values are plain decimal numbers such as 5.4 or 1,200; put words in the note column"),
+            );
+        }
+        if let (Some(period), Some(value)) = (period, value) {
+            if points.iter().any(|p| p.sort == period) {
+                diagnostics.push(Diagnostic::error(
+                    Some(Span::new(&file.path, line, 1)),
+                    format!("period `{period_text}` appears twice"),
+                ).with_help("each period has one value; remove or correct the repeated row"));
+                continue;
+            }
+            points.push(Point {
+                period: period.as_written().to_string(),
+                period_label: period.label(),
+                sort: period,
+                value,
+                value_text: value.grouped(),
+                note: record.get(2).map(str::trim).filter(|n| !n.is_empty()).map(String::from),
+            });
+        }
+    }
+    points.sort_by(|a, b| a.sort.cmp(&b.sort));
+    (
+        Parsed::Series(Series {
+            metric: file.stem().to_string(),
+            file: file.path.clone(),
+            points,
+        }),
+        diagnostics,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &str) -> SourceFile {
+        SourceFile {
+            path: "content/metrics/series/m.csv".into(),
+            rel: "metrics/series/m.csv".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_bad_row_names_its_line_and_column() {
+        let (_, d) = parse_series(&csv("period,value\n2022-Q1,5.4\n2022-Q9,6\n2022-Q3,lots\n"));
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].span.as_ref().unwrap().to_string(), "content/metrics/series/m.csv:3:1");
+        assert_eq!(d[1].span.as_ref().unwrap().to_string(), "content/metrics/series/m.csv:4:9");
+    }
+
+    #[test]
+    fn points_are_sorted_by_period() {
+        let (p, d) = parse_series(&csv("period,value,note\n2022-Q2,6.1,provisional\n2022-Q1,5.4,\n"));
+        assert!(d.is_empty());
+        let Parsed::Series(s) = p else { panic!() };
+        assert_eq!(s.points[0].period, "2022-Q1");
+        assert_eq!(s.points[1].note.as_deref(), Some("provisional"));
+    }
+}

@@ -1,0 +1,402 @@
+//! Stage 2: typed records. One module per kind turns a source file into its
+//! record(s). Parsing never touches the filesystem: it works on the
+//! `SourceFile`s the loader read. Confidential bodies are dropped here, so no
+//! later stage can leak them.
+
+pub mod commitment;
+pub mod decision;
+pub mod grants;
+pub mod metric;
+pub mod page;
+pub mod panel;
+pub mod paper;
+pub mod plan;
+pub mod response;
+pub mod variation;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Serialize, Serializer};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::{FrontMatter, SourceFile, decode_yaml, scalar_origin, span_of, split_front_matter};
+use crate::markdown::{self, Rendered, Settings};
+use crate::refs::{Ref, Relation, parse_reference, typed_reference};
+use crate::types::{Date, Kind, valid_id};
+
+pub use commitment::Commitment;
+pub use decision::Decision;
+pub use grants::{GrantRow, GrantsTable};
+pub use metric::Metric;
+pub use page::Page;
+pub use panel::PanelDoc;
+pub use paper::Paper;
+pub use plan::{Plan, Section};
+pub use response::Response;
+pub use variation::Variation;
+
+/// What every record has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    /// The key the record is addressed by: its id, a decision's normalised
+    /// number, `plan/section` or `table/row`.
+    pub key: String,
+    pub title: String,
+    /// Site-root-relative URL, e.g. `decisions/004-2014/`.
+    pub url: String,
+    #[serde(skip)]
+    pub file: PathBuf,
+    #[serde(skip)]
+    pub id_span: Span,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub updated: Option<Date>,
+    /// Every reference this record makes, from fields and from Markdown.
+    #[serde(skip)]
+    pub refs: Vec<Ref>,
+    /// Anchors a reference may point at: `para-N`, `rec-X`, heading ids.
+    #[serde(skip)]
+    pub anchors: Vec<String>,
+}
+
+impl Meta {
+    pub fn new(kind: Kind, key: String, title: String, file: &Path, id_span: Span) -> Meta {
+        Meta {
+            kind,
+            kind_label: kind.label(),
+            url: url_for(kind, &key),
+            key,
+            title,
+            file: file.to_path_buf(),
+            id_span,
+            draft: false,
+            aliases: Vec::new(),
+            updated: None,
+            refs: Vec::new(),
+            anchors: Vec::new(),
+        }
+    }
+}
+
+/// The permanent address of a record, keyed by id, never by title.
+pub fn url_for(kind: Kind, key: &str) -> String {
+    match kind {
+        Kind::Plan => format!("plan/{key}/"),
+        Kind::Section => format!("plan/{key}/"),
+        Kind::Variation => format!("variations/{key}/"),
+        Kind::Commitment => format!("commitments/{key}/"),
+        Kind::Metric => format!("metrics/{key}/"),
+        Kind::Grants => format!("grants/{key}/"),
+        Kind::Grant => format!("grants/{key}/"),
+        Kind::Decision => format!("decisions/{key}/"),
+        Kind::Panel => format!("panel/{key}/"),
+        Kind::Response => format!("responses/{key}/"),
+        Kind::Paper => format!("papers/{key}/"),
+        Kind::Page => format!("{key}/"),
+    }
+}
+
+/// Markdown held by a record: HTML (with reference placeholders until the
+/// link stage resolves them) and plain text for search.
+#[derive(Debug, Clone, Default)]
+pub struct Md {
+    pub html: String,
+    pub text: String,
+    pub headings: Vec<markdown::Heading>,
+}
+
+impl Serialize for Md {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.html)
+    }
+}
+
+impl Md {
+    /// For one-line texts shown inline: the HTML without its `<p>` wrapper.
+    pub fn inline_html(&self) -> &str {
+        let t = self.html.trim();
+        match t.strip_prefix("<p>").and_then(|r| r.strip_suffix("</p>")) {
+            Some(inner) if !inner.contains("<p>") => inner,
+            _ => t,
+        }
+    }
+}
+
+/// Shared state while parsing one file: where YAML starts, and the
+/// diagnostics found so far.
+pub struct Cx<'a> {
+    pub file: &'a Path,
+    pub yaml_line: u32,
+    pub diagnostics: Vec<Diagnostic>,
+    pub refs: Vec<Ref>,
+    pub anchors: Vec<String>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(file: &'a Path, yaml_line: u32) -> Cx<'a> {
+        Cx {
+            file,
+            yaml_line,
+            diagnostics: Vec::new(),
+            refs: Vec::new(),
+            anchors: Vec::new(),
+        }
+    }
+
+    pub fn span(&self, value: &Spanned<impl Sized>) -> Span {
+        span_of(self.file, self.yaml_line, &value.referenced)
+    }
+
+    pub fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(Some(span), message).with_help(help));
+    }
+
+    pub fn date(&mut self, field: &Option<Spanned<String>>) -> Option<Date> {
+        let value = field.as_ref()?;
+        match Date::parse(&value.value) {
+            Some(d) => Some(d),
+            None => {
+                let span = self.span(value);
+                self.error(
+                    span,
+                    format!("`{}` is not a date", value.value),
+                    "write dates as YYYY-MM-DD, e.g. 2014-03-05",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn id(&mut self, value: &Spanned<String>) -> String {
+        if !valid_id(&value.value) {
+            let span = self.span(value);
+            self.error(
+                span,
+                format!("`{}` is not a valid id", value.value),
+                "ids use lower case letters, digits, `-` and `.` only, e.g. `rebuild-community-policing`; they become the record's permanent address",
+            );
+        }
+        value.value.clone()
+    }
+
+    /// Markdown held in a YAML field.
+    pub fn markdown(&mut self, field: &Option<Spanned<String>>, settings: Settings) -> Option<Md> {
+        let value = field.as_ref()?;
+        let origin = scalar_origin(self.file, self.yaml_line, &value.referenced);
+        Some(self.render(&value.value, &origin, settings))
+    }
+
+    /// A Markdown body.
+    pub fn body(&mut self, text: &str, first_line: u32, settings: Settings) -> Option<Md> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let origin = markdown::Origin {
+            file: self.file.to_path_buf(),
+            line: first_line,
+            col: 1,
+        };
+        Some(self.render(text, &origin, settings))
+    }
+
+    fn render(&mut self, text: &str, origin: &markdown::Origin, settings: Settings) -> Md {
+        let (rendered, diagnostics) = markdown::render(text, origin, settings);
+        self.diagnostics.extend(diagnostics);
+        self.absorb(rendered)
+    }
+
+    /// Takes the references and anchors of rendered Markdown.
+    fn absorb(&mut self, rendered: Rendered) -> Md {
+        self.refs.extend(rendered.refs);
+        self.anchors.extend(rendered.anchors);
+        Md {
+            html: rendered.html,
+            text: rendered.text,
+            headings: rendered.headings,
+        }
+    }
+
+    /// A bare id of a known kind, from a YAML field.
+    pub fn typed(&mut self, kind: Kind, value: &Spanned<String>, relation: Relation) -> Ref {
+        let r = typed_reference(kind, &value.value, self.span(value), relation);
+        self.refs.push(r.clone());
+        r
+    }
+
+    /// The plan section (and subsection anchor) a record sits in.
+    pub fn section_ref(
+        &mut self,
+        plan: &Spanned<String>,
+        section: &Spanned<String>,
+        subsection: Option<&Spanned<String>>,
+    ) -> Ref {
+        let key = format!("{}/{}", plan.value, section.value);
+        let mut r = typed_reference(Kind::Section, &key, self.span(section), Relation::PartOf);
+        if let Some(sub) = subsection {
+            r.target.fragment = Some(sub.value.clone());
+            r.span = self.span(sub);
+        }
+        self.refs.push(r.clone());
+        r
+    }
+
+    pub fn typed_all(
+        &mut self,
+        kind: Kind,
+        values: &[Spanned<String>],
+        relation: Relation,
+    ) -> Vec<Ref> {
+        values
+            .iter()
+            .map(|v| self.typed(kind, v, relation))
+            .collect()
+    }
+
+    /// A reference written `kind id` in a YAML field.
+    pub fn reference(&mut self, value: &Spanned<String>, relation: Relation) -> Option<Ref> {
+        let text = value
+            .value
+            .trim()
+            .trim_start_matches("[[")
+            .trim_end_matches("]]");
+        match parse_reference(text, &self.span(value), relation) {
+            Ok(r) => {
+                self.refs.push(r.clone());
+                Some(r)
+            }
+            Err(d) => {
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    pub fn related(&mut self, values: &[Spanned<String>]) -> Vec<Ref> {
+        values
+            .iter()
+            .filter_map(|v| self.reference(v, Relation::Mentions))
+            .collect()
+    }
+
+    /// Fills in what every record has and hands over references and anchors.
+    pub fn finish_meta(&mut self, meta: &mut Meta, common: &Common) {
+        meta.draft = common.draft;
+        meta.aliases = common.aliases.clone();
+        meta.updated = self.date(&common.updated);
+        let related = self.related(&common.related);
+        drop(related);
+        meta.refs.append(&mut self.refs);
+        meta.anchors.append(&mut self.anchors);
+    }
+}
+
+/// The fields every kind accepts; each kind's front-matter struct embeds
+/// these by name (serde's `flatten` would lose positions).
+#[derive(Debug, Default)]
+pub struct Common {
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub updated: Option<Spanned<String>>,
+    pub related: Vec<Spanned<String>>,
+}
+
+/// A Markdown file's front matter decoded into `T`, with its body.
+pub fn front_matter<'f, T: serde::de::DeserializeOwned>(
+    file: &'f SourceFile,
+) -> Result<(T, FrontMatter<'f>), Diagnostic> {
+    let fm = split_front_matter(file)?;
+    let value = decode_yaml::<T>(fm.yaml, &file.path, fm.yaml_line)?;
+    Ok((value, fm))
+}
+
+/// All records of a site, as parsed.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub plans: Vec<Plan>,
+    pub sections: Vec<Section>,
+    pub variations: Vec<Variation>,
+    pub commitments: Vec<Commitment>,
+    pub metrics: Vec<Metric>,
+    pub grants: Vec<GrantsTable>,
+    pub decisions: Vec<Decision>,
+    pub panel: Vec<PanelDoc>,
+    pub responses: Vec<Response>,
+    pub papers: Vec<Paper>,
+    pub pages: Vec<Page>,
+}
+
+/// One parsed file's contribution.
+pub enum Parsed {
+    Plan(Box<Plan>),
+    Section(Box<Section>),
+    Variation(Box<Variation>),
+    Commitments(Vec<Commitment>),
+    Metrics(Vec<Metric>),
+    Series(metric::Series),
+    Grants(Box<GrantsTable>),
+    Decision(Box<Decision>),
+    Panel(Box<PanelDoc>),
+    Response(Box<Response>),
+    Paper(Box<Paper>),
+    Page(Box<Page>),
+    Nothing,
+}
+
+/// Parses one content file by where it sits.
+pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
+    let top = file.top_folder().unwrap_or("");
+    let ext = file.extension();
+    let unexpected = |what: &str| {
+        (
+            Parsed::Nothing,
+            vec![
+                Diagnostic::error(
+                    Some(Span::file(&file.path)),
+                    format!("plansite does not know what to do with {what}"),
+                )
+                .with_help(
+                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                ),
+            ],
+        )
+    };
+    match (top, ext) {
+        ("" , "yaml" | "yml") if file.stem() == "site" => (Parsed::Nothing, Vec::new()),
+        ("plans", "yaml" | "yml") if file.stem() == "plan" => plan::parse_plan(file),
+        ("plans", "md") => plan::parse_section(file),
+        ("variations", "md") => variation::parse(file),
+        ("commitments", "yaml" | "yml") => commitment::parse(file),
+        ("metrics", "yaml" | "yml") => metric::parse(file),
+        ("metrics", "csv") => metric::parse_series(file),
+        ("grants", "yaml" | "yml") => grants::parse(file),
+        ("decisions", "md") => decision::parse(file),
+        ("panel", "md") => panel::parse(file),
+        ("responses", "md") => response::parse(file),
+        ("papers", "md") => paper::parse(file),
+        ("pages", "md") => page::parse(file),
+        (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => (Parsed::Nothing, Vec::new()),
+        _ => unexpected(&format!("`{}`", file.path.display())),
+    }
+}
+
+/// Decodes a YAML file that holds a list of records, one item at a time, so
+/// that one bad item does not hide the others' errors.
+pub fn decode_list<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+) -> Result<Vec<T>, Diagnostic> {
+    decode_yaml::<Vec<T>>(&file.text, &file.path, 1)
+}
+
+/// Sort key for a file-order-independent, deterministic site.
+pub fn by_key<T>(items: &mut [T], key: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| key(a).cmp(key(b)));
+}
+
+/// serde default helper.
+pub fn yes() -> bool {
+    true
+}

@@ -1,0 +1,168 @@
+//! The theme: templates compiled once, and static assets. The default theme
+//! is built into the binary; a site overrides any file by putting its own
+//! copy under `themes/<name>/` (`templates/…` or `static/…`).
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Span};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $name)))),*]
+    };
+}
+
+/// The default theme's files, relative to `themes/default/`.
+pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
+    "templates/base.html",
+    "templates/macros/backlinks.html",
+    "templates/macros/record-facts.html",
+    "templates/macros/cite.html",
+    "templates/macros/timeline.html",
+    "templates/home.html",
+    "templates/plan.html",
+    "templates/plans.html",
+    "templates/section.html",
+    "templates/commitment.html",
+    "templates/commitments.html",
+    "templates/metric.html",
+    "templates/metrics.html",
+    "templates/grants.html",
+    "templates/grants-index.html",
+    "templates/grant.html",
+    "templates/decision.html",
+    "templates/decisions.html",
+    "templates/panel.html",
+    "templates/panel-index.html",
+    "templates/response.html",
+    "templates/paper.html",
+    "templates/variation.html",
+    "templates/list.html",
+    "templates/page.html",
+    "templates/browse.html",
+    "templates/search.html",
+    "templates/accessibility.html",
+    "templates/data.html",
+    "templates/404.html",
+    "templates/redirect.html",
+    "static/style.css",
+    "static/search.js",
+];
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files to copy to the output, by output path (`style.css`).
+    pub assets: Vec<(String, Vec<u8>)>,
+    /// Folders watched by `serve`.
+    pub override_dir: Option<PathBuf>,
+}
+
+impl Theme {
+    /// Loads the default theme, then the site's overrides from
+    /// `root/themes/*/` (other than a folder that is the default theme's own
+    /// source in this repository). Template errors carry file, line, column.
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: Vec<(String, String, PathBuf)> = Vec::new();
+        let mut assets: Vec<(String, Vec<u8>)> = Vec::new();
+        for (name, text) in DEFAULT_FILES {
+            if let Some(t) = name.strip_prefix("templates/") {
+                templates.push((t.to_string(), text.to_string(), PathBuf::from("themes/default").join(name)));
+            } else if let Some(s) = name.strip_prefix("static/") {
+                assets.push((s.to_string(), text.as_bytes().to_vec()));
+            }
+        }
+        let override_dir = root.join("themes/default");
+        let mut diagnostics = Vec::new();
+        let has_override = override_dir.is_dir();
+        if has_override {
+            for entry in walkdir::WalkDir::new(&override_dir).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&override_dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let shown = entry.path().strip_prefix("./").unwrap_or(entry.path()).to_path_buf();
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        if let Some(t) = rel.strip_prefix("templates/") {
+                            match String::from_utf8(bytes) {
+                                Ok(text) => {
+                                    templates.retain(|(n, _, _)| n != t);
+                                    templates.push((t.to_string(), text, shown));
+                                }
+                                Err(_) => diagnostics.push(Diagnostic::error(
+                                    Some(Span::file(&shown)),
+                                    "the template is not UTF-8 text",
+                                )),
+                            }
+                        } else if let Some(s) = rel.strip_prefix("static/") {
+                            assets.retain(|(n, _)| n != s);
+                            assets.push((s.to_string(), bytes));
+                        }
+                    }
+                    Err(e) => diagnostics.push(Diagnostic::error(
+                        Some(Span::file(&shown)),
+                        format!("cannot read the theme file: {e}"),
+                    )),
+                }
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        for (name, text, path) in &templates {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                return Err(vec![template_diagnostic(&e, path)]);
+            }
+        }
+        // Tera checks inheritance and includes when templates are added;
+        // rendering an undefined name is reported at render time with a span.
+        assets.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Theme {
+            tera,
+            assets,
+            override_dir: has_override.then_some(override_dir),
+        })
+    }
+}
+
+/// A Tera error as a diagnostic: Tera 2 reports `--> name:line:col`; we map
+/// the template name back to its file.
+pub fn template_diagnostic(err: &tera::Error, path: &Path) -> Diagnostic {
+    let text = err.to_string();
+    let (line, col) = position_in(&text).unwrap_or((0, 0));
+    let first = text.lines().next().unwrap_or("template error");
+    let message = first.trim_start_matches("error: ").to_string();
+    let mut d = Diagnostic::error(Some(Span::new(path, line, col)), format!("template error: {message}"));
+    let detail: Vec<&str> = text.lines().skip(1).collect();
+    if !detail.is_empty() {
+        d = d.with_help(format!("Tera says:\n{}", detail.join("\n")));
+    }
+    d
+}
+
+fn position_in(text: &str) -> Option<(u32, u32)> {
+    let arrow = text.find("--> ")?;
+    let rest = text[arrow + 4..].lines().next()?;
+    let mut parts = rest.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    Some((line, col))
+}
+
+/// Which file a template name came from, for render-time errors.
+pub fn template_path(root: &Path, name: &str) -> PathBuf {
+    let custom = root.join("themes/default/templates").join(name);
+    if custom.is_file() {
+        custom.strip_prefix("./").unwrap_or(&custom).to_path_buf()
+    } else {
+        PathBuf::from("themes/default/templates").join(name)
+    }
+}

@@ -1,0 +1,1 @@
+// search client: written by the search module

@@ -87,16 +87,17 @@ pub fn svg(metric: &Metric) -> Option<String> {
             WIDTH - RIGHT,
             LEFT - 6.0,
             yy + 4.0,
-            escape_html(&fmt(&trim_number(v)))
+            escape_html(&axis_label(&trim_number(v), unit))
         );
         v += step;
     }
     let label_every = (points.len() / 8).max(1);
     for (i, p) in points.iter().enumerate() {
         if i % label_every == 0 || i == points.len() - 1 {
+            let anchor = if i == points.len() - 1 && points.len() > 1 { "end" } else if i == 0 && points.len() > 1 { "start" } else { "middle" };
             let _ = write!(
                 s,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
                 x(i),
                 HEIGHT - BOTTOM + 18.0,
                 escape_html(&p.period_label)
@@ -132,6 +133,11 @@ pub fn svg(metric: &Metric) -> Option<String> {
     }
     s.push_str("</svg>");
     Some(s)
+}
+
+/// Axis labels carry only a short unit; a long one is in the caption.
+fn axis_label(v: &str, unit: &str) -> String {
+    if unit == "%" { format!("{v}%") } else { v.to_string() }
 }
 
 fn trim_number(v: f64) -> String {

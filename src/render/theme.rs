@@ -117,10 +117,15 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        for (name, text, path) in &templates {
-            if let Err(e) = tera.add_raw_template(name, text) {
-                return Err(vec![template_diagnostic(&e, path)]);
-            }
+        // All at once: a template may extend one that comes later.
+        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+            let text = e.to_string();
+            let path = templates
+                .iter()
+                .find(|(n, _, _)| text.contains(&format!("{n}:")) || text.contains(&format!("'{n}'")))
+                .map(|(_, _, p)| p.clone())
+                .unwrap_or_else(|| PathBuf::from("themes/default/templates"));
+            return Err(vec![template_diagnostic(&e, &path)]);
         }
         // Tera checks inheritance and includes when templates are added;
         // rendering an undefined name is reported at render time with a span.

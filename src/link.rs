@@ -80,7 +80,10 @@ pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Di
     let mut r = Records::default();
     let mut diagnostics = Vec::new();
     let mut series = Vec::new();
-    for (p, d) in parsed {
+    for (file, (p, d)) in files.iter().zip(parsed) {
+        if d.iter().any(Diagnostic::is_error) {
+            r.broken_keys.extend(records::salvage_keys(file));
+        }
         diagnostics.extend(d);
         match p {
             Parsed::Plan(x) => r.plans.push(*x),
@@ -187,6 +190,9 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
     for meta in records.metas() {
         for r in &meta.refs {
             match check_reference(&entries, meta, r) {
+                // The target's own file failed to parse and was reported.
+                Err(_) if !entries.contains_key(&(r.target.kind, r.target.key.clone()))
+                    && records.broken_keys.contains(&r.target.key) => {}
                 Ok(Some(heading)) => {
                     let key = (r.target.kind, r.target.key.clone());
                     backlinks.entry(key).or_default().push(Backlink {

@@ -370,7 +370,7 @@ fn uncovered(block: &str, pieces: &[String]) -> Vec<String> {
         }
     }
     rest.split(CUT)
-        .map(|s| s.trim_matches(|c: char| c.is_whitespace() || is_punctuation(c)))
+        .map(|s| s.trim_matches(|c: char| c.is_whitespace() || ",.;:".contains(c)))
         .filter(|s| s.chars().any(|c| !c.is_whitespace() && !is_punctuation(c)))
         .map(str::to_string)
         .collect()
@@ -384,9 +384,13 @@ fn uncovered(block: &str, pieces: &[String]) -> Vec<String> {
 fn seed_extraction_counts() {
     let seed = read_seed();
     let body = body_lines(&seed);
-    let (text, _) = normalised_with_lines(&body);
+    let (text, starts) = normalised_with_lines(&body);
     let fragments = will_fragments(&text);
     let blocks = measure_blocks(&body);
+    // Shown with `cargo test --test faithfulness seed_extraction_counts -- --nocapture`.
+    for &(offset, fragment) in &fragments {
+        println!("  fragment at line {}: {fragment}", line_at(&starts, offset));
+    }
     println!(
         "body starts at seed line {}; {} \"I will\" fragments; {} measure blocks",
         body[0].0,

@@ -100,11 +100,7 @@ pub struct Series {
 }
 
 pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
-    let raws: Vec<Raw> = match decode_list(file) {
-        Ok(r) => r,
-        Err(d) => return (Parsed::Nothing, vec![d]),
-    };
-    let mut diagnostics = Vec::new();
+    let (raws, mut diagnostics) = decode_list::<Raw>(file);
     let mut out = Vec::with_capacity(raws.len());
     for (order, raw) in raws.into_iter().enumerate() {
         let mut cx = Cx::new(&file.path, 1);

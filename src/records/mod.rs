@@ -327,6 +327,8 @@ pub struct Records {
     pub responses: Vec<Response>,
     pub papers: Vec<Paper>,
     pub pages: Vec<Page>,
+    /// Keys named in files that failed to parse (see `salvage_keys`).
+    pub broken_keys: std::collections::HashSet<String>,
 }
 
 /// One parsed file's contribution.
@@ -383,12 +385,74 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     }
 }
 
-/// Decodes a YAML file that holds a list of records, one item at a time, so
-/// that one bad item does not hide the others' errors.
+/// Decodes a YAML file that holds a list of records one item at a time,
+/// so that one bad item does not hide the others or their errors. Items
+/// are the block-style entries starting with `- ` at the left margin.
 pub fn decode_list<T: serde::de::DeserializeOwned>(
     file: &SourceFile,
-) -> Result<Vec<T>, Diagnostic> {
-    decode_yaml::<Vec<T>>(&file.text, &file.path, 1)
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    let chunks = list_chunks(&file.text);
+    if chunks.is_empty() {
+        // Not block style (or empty): decode the whole file.
+        match decode_yaml::<Vec<T>>(&file.text, &file.path, 1) {
+            Ok(v) => items = v,
+            Err(d) => diagnostics.push(d),
+        }
+        return (items, diagnostics);
+    }
+    for (first_line, chunk) in chunks {
+        match decode_yaml::<Vec<T>>(chunk, &file.path, first_line) {
+            Ok(v) => items.extend(v),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (items, diagnostics)
+}
+
+/// Splits a block-style YAML list into its items with their first line.
+fn list_chunks(text: &str) -> Vec<(u32, &str)> {
+    let mut starts: Vec<(u32, usize)> = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.starts_with("- ") || line.trim_end() == "-" {
+            starts.push((i as u32 + 1, offset));
+        } else if !starts.is_empty() || line.trim().is_empty() || line.trim_start().starts_with('#') {
+            // inside an item, or leading blank and comment lines
+        } else {
+            // Something other than a list item at the top: not block style.
+            return Vec::new();
+        }
+        offset += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, (line, start))| {
+            let end = starts.get(k + 1).map(|(_, s)| *s).unwrap_or(text.len());
+            (*line, &text[*start..end])
+        })
+        .collect()
+}
+
+/// Ids named in a file that failed to parse: references to them are not
+/// reported again, so one typo gives one error, not a cascade.
+pub fn salvage_keys(file: &SourceFile) -> Vec<String> {
+    file.text
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start().trim_start_matches("- ");
+            let (field, value) = l.split_once(':')?;
+            matches!(field.trim(), "id" | "number").then(|| {
+                let v = value.trim().trim_matches('"').trim_matches('\'');
+                crate::refs::key_for(
+                    if field.trim() == "number" { Kind::Decision } else { Kind::Page },
+                    v,
+                )
+            })
+        })
+        .collect()
 }
 
 /// Sort key for a file-order-independent, deterministic site.

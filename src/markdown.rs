@@ -120,8 +120,20 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, classes, heading_text) = heading.take().unwrap_or_default();
                 let visible = strip_placeholders(&heading_text, &out.refs);
-                let id = id.unwrap_or_else(|| slugify(&visible));
-                if out.anchors.contains(&id) {
+                let explicit = id.is_some();
+                let id = id.unwrap_or_else(|| {
+                    // Generated ids are made unique: a plan repeats "How we
+                    // will measure success" under every subsection.
+                    let base = slugify(&visible);
+                    let mut candidate = base.clone();
+                    let mut n = 2;
+                    while out.anchors.contains(&candidate) {
+                        candidate = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    candidate
+                });
+                if explicit && out.anchors.contains(&id) {
                     diagnostics.push(
                         Diagnostic::error(
                             Some(span_at(range.start)),
@@ -502,6 +514,15 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("paragraph 1 is numbered twice"));
         assert_eq!(d[0].span.as_ref().unwrap().line, 14);
+    }
+
+    #[test]
+    fn repeated_generated_ids_are_numbered_but_explicit_ones_must_be_unique() {
+        let (r, d) = render("### How we will measure success\n\n### How we will measure success\n", &origin(), Settings::default());
+        assert!(d.is_empty());
+        assert_eq!(r.anchors, ["how-we-will-measure-success", "how-we-will-measure-success-2"]);
+        let (_, d) = render("## A {#x}\n\n## B {#x}\n", &origin(), Settings::default());
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

@@ -1,0 +1,386 @@
+//! Browser tests: the built site must pass axe-core (WCAG 2.2 AA tags) in
+//! headless Chromium, the keyboard, heading and reflow checks, and the Nu HTML
+//! Checker, all run by `tests/browser/a11y.mjs`.
+//!
+//! Needs Debian's Chromium and a JRE, plus the pinned npm packages:
+//!
+//! ```text
+//! apt-get update && apt-get install -y chromium default-jre-headless
+//! cd tests/browser && npm ci
+//! ```
+//!
+//! When they are missing, the tests warn loudly and pass locally, but fail
+//! under `CI=true`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const INSTALL_HINT: &str = "install with:\n    \
+    apt-get update && apt-get install -y chromium default-jre-headless\n    \
+    cd tests/browser && npm ci";
+
+/// Longest the suite may run before it is killed (the real site takes about a
+/// minute on 2 cores; this only stops a hang from eating CI's time).
+const SUITE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn browser_dir() -> PathBuf {
+    crate_root().join("tests").join("browser")
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// What is missing to run the suite, if anything.
+fn missing_prerequisites() -> Vec<String> {
+    let mut missing = Vec::new();
+    let runs = |cmd: &str, arg: &str| {
+        Command::new(cmd)
+            .arg(arg)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !runs("node", "--version") {
+        missing.push("node (Node.js) not found on PATH".to_string());
+    }
+    let chromium =
+        std::env::var("PLANSITE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).is_file() {
+        missing.push(format!(
+            "Chromium not found at {chromium} (Debian package chromium)"
+        ));
+    }
+    if !runs("java", "-version") {
+        missing.push("java not found on PATH (Debian package default-jre-headless)".to_string());
+    }
+    let nm = browser_dir().join("node_modules");
+    for (pkg, file) in [
+        ("playwright-core", "package.json"),
+        ("axe-core", "axe.min.js"),
+        ("vnu-jar", "build/dist/vnu.jar"),
+    ] {
+        if !nm.join(pkg).join(file).is_file() {
+            missing.push(format!(
+                "npm package {pkg} not installed in tests/browser/node_modules"
+            ));
+        }
+    }
+    missing
+}
+
+/// Returns true if the test may go on. Missing prerequisites fail the test
+/// under CI=true and skip it (loudly) otherwise.
+fn prerequisites_or_skip(test: &str) -> bool {
+    let missing = missing_prerequisites();
+    if missing.is_empty() {
+        return true;
+    }
+    report_missing(test, &missing.join("\n  - "));
+    false
+}
+
+fn report_missing(test: &str, what: &str) {
+    let msg = format!("browser test prerequisites missing:\n  - {what}\n{INSTALL_HINT}");
+    if in_ci() {
+        panic!("{test}: {msg}\n(CI=true, so this is a failure, not a skip)");
+    }
+    // Straight to the process's stderr: libtest captures eprintln!, and this
+    // warning must be seen without --nocapture.
+    let bar = "!".repeat(76);
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{bar}\nWARNING: SKIPPING {test}: {msg}\n{bar}\n"
+    );
+}
+
+/// A site built into a temporary directory.
+struct BuiltSite {
+    name: &'static str,
+    out: tempfile::TempDir,
+    /// The path the site is published under (from `base_url`), e.g. `/plan/`:
+    /// root-relative links in the built pages start with it.
+    base_path: String,
+}
+
+/// The path part of `base_url` in `<site root>/content/site.yaml`
+/// (`https://example.org/plan/` gives `/plan/`); `/` when there is none.
+fn base_path(site_root: &Path) -> String {
+    let yaml =
+        std::fs::read_to_string(site_root.join("content").join("site.yaml")).unwrap_or_default();
+    let url = yaml
+        .lines()
+        .find_map(|l| l.strip_prefix("base_url:"))
+        .map(|v| {
+            v.split(" #")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\''])
+        })
+        .unwrap_or("");
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => "/",
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let path = path.trim_end_matches('/');
+    format!("{path}/")
+}
+
+/// Builds the repo's own site (crate root) and the fixture site
+/// (`tests/fixtures/site`). Both must build: a site that fails to build
+/// cannot be shown to be accessible, so it fails this test too.
+fn build_sites() -> Vec<BuiltSite> {
+    let root = crate_root();
+    let fixture = root.join("tests").join("fixtures").join("site");
+    let candidates: [(&'static str, PathBuf, bool); 2] = [
+        ("repo site", root.clone(), root.join("content").is_dir()),
+        ("fixture site", fixture.clone(), fixture.is_dir()),
+    ];
+    let mut built = Vec::new();
+    let mut errors = Vec::new();
+    for (name, site_root, exists) in candidates {
+        if !exists {
+            eprintln!(
+                "browser test: {name} not present ({}), not built",
+                site_root.display()
+            );
+            continue;
+        }
+        let out = tempfile::Builder::new()
+            .prefix("plansite-browser-")
+            .tempdir()
+            .expect("create temp dir");
+        let started = Instant::now();
+        let result = Command::new(env!("CARGO_BIN_EXE_plansite"))
+            .arg("build")
+            .arg("--root")
+            .arg(&site_root)
+            .arg("--output")
+            .arg(out.path())
+            .output()
+            .expect("run plansite build");
+        if result.status.success() {
+            eprintln!(
+                "browser test: built {name} from {} in {:.1} s",
+                site_root.display(),
+                started.elapsed().as_secs_f64()
+            );
+            let base_path = base_path(&site_root);
+            built.push(BuiltSite {
+                name,
+                out,
+                base_path,
+            });
+        } else {
+            errors.push(format!(
+                "{name}: plansite build --root {} failed ({}):\n{}{}",
+                site_root.display(),
+                result.status,
+                String::from_utf8_lossy(&result.stdout),
+                String::from_utf8_lossy(&result.stderr)
+            ));
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "every site must build before it can be checked:\n{}",
+        errors.join("\n")
+    );
+    built
+}
+
+struct SuiteRun {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `node tests/browser/a11y.mjs --base-path P --site DIR...` for each
+/// `(DIR, P)`, killing it after SUITE_TIMEOUT.
+fn run_suite(sites: &[(&Path, &str)]) -> SuiteRun {
+    let mut cmd = Command::new("node");
+    cmd.arg(browser_dir().join("a11y.mjs"));
+    for (dir, base_path) in sites {
+        cmd.arg("--base-path").arg(base_path).arg("--site").arg(dir);
+    }
+    let mut child = cmd
+        .current_dir(crate_root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start node tests/browser/a11y.mjs");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for a11y.mjs") {
+            break status;
+        }
+        if started.elapsed() > SUITE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "a11y.mjs did not finish within {} s; output so far:\n{}",
+                SUITE_TIMEOUT.as_secs(),
+                out.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    SuiteRun {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+/// Exit code 2 from a11y.mjs means Chromium, Java or the npm packages are
+/// missing (checked again here in case the environment changed).
+fn suite_lacked_prerequisites(test: &str, run: &SuiteRun) -> bool {
+    if run.status.code() == Some(2) {
+        report_missing(test, run.stderr.trim());
+        return true;
+    }
+    false
+}
+
+#[test]
+fn built_site_passes_accessibility_and_html_checks() {
+    const TEST: &str = "built_site_passes_accessibility_and_html_checks";
+    if !prerequisites_or_skip(TEST) {
+        return;
+    }
+    let sites = build_sites();
+    let dirs: Vec<(&Path, &str)> = sites
+        .iter()
+        .map(|s| (s.out.path(), s.base_path.as_str()))
+        .collect();
+    for s in &sites {
+        eprintln!(
+            "browser test: checking {} at {} (served under {})",
+            s.name,
+            s.out.path().display(),
+            s.base_path
+        );
+    }
+    let run = run_suite(&dirs);
+    println!("{}", run.stdout);
+    eprintln!("{}", run.stderr);
+    if suite_lacked_prerequisites(TEST, &run) {
+        return;
+    }
+    assert!(
+        run.status.success(),
+        "the browser accessibility suite failed ({}); its output is above.\n\
+         Rerun by hand: plansite build --output /tmp/site && \
+         node tests/browser/a11y.mjs --base-path <path of base_url> --site /tmp/site",
+        run.status
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("a11y: ") && l.ends_with(" passed, 0 failed")),
+        "no summary line in the suite's output"
+    );
+}
+
+/// The suite must be able to fail: one built page with an image without alt
+/// text and a table without headers planted in it.
+#[test]
+fn suite_reports_planted_defects() {
+    const TEST: &str = "suite_reports_planted_defects";
+    if !prerequisites_or_skip(TEST) {
+        return;
+    }
+    let sites = build_sites();
+    let page = find_page(sites[0].out.path())
+        .expect("the built site has no HTML page to plant defects in");
+    let html = std::fs::read_to_string(&page).expect("read built page");
+
+    let defects = r#"<img src="x.png"><table><tr><td>1</td></tr></table>"#;
+    let planted = match html
+        .find("<main")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+    {
+        Some(at) => format!("{}{defects}{}", &html[..at], &html[at..]),
+        None => {
+            let at = html.rfind("</body>").unwrap_or(html.len());
+            format!("{}{defects}{}", &html[..at], &html[at..])
+        }
+    };
+    assert_ne!(planted, html);
+    let dir = tempfile::Builder::new()
+        .prefix("plansite-defects-")
+        .tempdir()
+        .expect("create temp dir");
+    std::fs::write(dir.path().join("index.html"), planted).expect("write planted page");
+
+    let run = run_suite(&[(dir.path(), sites[0].base_path.as_str())]);
+    println!("{}", run.stdout);
+    eprintln!("{}", run.stderr);
+    if suite_lacked_prerequisites(TEST, &run) {
+        return;
+    }
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "the suite should fail (exit 1) on a page with planted defects, got {}",
+        run.status
+    );
+    assert!(
+        run.stdout.contains("[axe image-alt]"),
+        "axe's image-alt violation was not reported"
+    );
+    assert!(
+        run.stdout.contains("[html]") && run.stdout.contains("“alt” attribute"),
+        "the Nu HTML Checker did not report the img without alt"
+    );
+    assert!(
+        run.stdout.lines().any(|l| l == "a11y: 0 passed, 1 failed"),
+        "the summary should count the page as failed"
+    );
+}
+
+/// The built site's home page if there is one, otherwise the first HTML page
+/// (in path order) that is not a redirect page.
+fn find_page(root: &Path) -> Option<PathBuf> {
+    let home = root.join("index.html");
+    if home.is_file() {
+        return Some(home);
+    }
+    let mut pages = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "html") {
+                pages.push(p);
+            }
+        }
+    }
+    pages.sort();
+    pages.into_iter().find(|p| {
+        std::fs::read_to_string(p)
+            .map(|s| !s.to_ascii_lowercase().contains("http-equiv=\"refresh\""))
+            .unwrap_or(false)
+    })
+}

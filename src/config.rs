@@ -128,6 +128,9 @@ pub struct SiteConfig {
     pub footer_links: Vec<Link>,
     #[serde(skip)]
     pub file: std::path::PathBuf,
+    /// References in `home_intro`, checked by the link stage.
+    #[serde(skip)]
+    pub refs: Vec<crate::refs::Ref>,
 }
 
 impl SiteConfig {
@@ -210,6 +213,24 @@ pub fn parse(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let mut refs = Vec::new();
+    let home_intro = raw.home_intro.map(|t| {
+        // The block scalar starts on the line after `home_intro: |`.
+        let line = file
+            .text
+            .lines()
+            .position(|l| l.starts_with("home_intro:"))
+            .map(|i| i as u32 + 2)
+            .unwrap_or(1);
+        let origin = markdown::Origin { file: file.path.clone(), line, col: 3 };
+        let (rendered, d) = markdown::render(&t, &origin, Settings::default());
+        diagnostics.extend(d);
+        refs = rendered.refs;
+        rendered.html
+    });
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
     Ok(SiteConfig {
         title: raw.title,
         organisation: raw.organisation,
@@ -220,16 +241,10 @@ pub fn parse(
         licence: raw.licence,
         successor,
         accessibility,
-        home_intro: raw.home_intro.map(|t| {
-            let origin = markdown::Origin {
-                file: file.path.clone(),
-                line: 1,
-                col: 1,
-            };
-            markdown::render(&t, &origin, Settings::default()).0.html
-        }),
+        home_intro,
         header_links: raw.header_links,
         footer_links: raw.footer_links,
         file: file.path.clone(),
+        refs,
     })
 }

@@ -210,6 +210,16 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
             }
         }
     }
+    for r in &config.refs {
+        if !entries.contains_key(&(r.target.kind, r.target.key.clone())) {
+            let candidates: Vec<&str> = entries.values().filter(|e| e.kind == r.target.kind).map(|e| e.number.as_deref().unwrap_or(&e.key)).collect();
+            let mut d = Diagnostic::error(Some(r.span.clone()), format!("there is no {} `{}`", r.target.kind.label().to_lowercase(), r.target.written));
+            if let Some(h) = did_you_mean(&r.target.written, candidates) {
+                d = d.with_help(h);
+            }
+            diagnostics.push(d);
+        }
+    }
     for list in backlinks.values_mut() {
         list.sort();
         list.dedup();

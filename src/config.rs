@@ -29,6 +29,8 @@ struct Raw {
     header_links: Vec<Link>,
     #[serde(default)]
     footer_links: Vec<Link>,
+    #[serde(default)]
+    branding: crate::branding::RawBranding,
 }
 
 fn default_language() -> String {
@@ -128,6 +130,7 @@ pub struct SiteConfig {
     pub footer_links: Vec<Link>,
     #[serde(skip)]
     pub file: std::path::PathBuf,
+    pub branding: crate::branding::Branding,
     /// References in `home_intro`, checked by the link stage.
     #[serde(skip)]
     pub refs: Vec<crate::refs::Ref>,
@@ -213,6 +216,8 @@ pub fn parse(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let (branding, d) = crate::branding::check(raw.branding, &file.path);
+    diagnostics.extend(d);
     let mut refs = Vec::new();
     let home_intro = raw.home_intro.map(|t| {
         // The block scalar starts on the line after `home_intro: |`.
@@ -245,6 +250,7 @@ pub fn parse(
         header_links: raw.header_links,
         footer_links: raw.footer_links,
         file: file.path.clone(),
+        branding,
         refs,
     })
 }

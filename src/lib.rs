@@ -1,6 +1,7 @@
 //! plansite: a static site generator for a police and crime plan and the
 //! public records around it. See ARCHITECTURE.md for the pipeline.
 
+pub mod branding;
 pub mod checks;
 pub mod commands;
 pub mod config;

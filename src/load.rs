@@ -77,6 +77,8 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     use rayon::prelude::*;
+    // Images and documents are copied as they are, not read as text.
+    paths.retain(|p| !is_binary_asset(p));
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .par_iter()
         .map(|path| {
@@ -96,6 +98,31 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics)
+}
+
+/// Files under `content/` published as they are (logos, images, PDFs).
+pub fn is_binary_asset(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "pdf" | "ico")
+    )
+}
+
+/// Every binary asset under `content/`, as (output path, file), sorted.
+pub fn binary_assets(root: &Path) -> Vec<(String, PathBuf)> {
+    let content = root.join("content");
+    let mut out: Vec<(String, PathBuf)> = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_binary_asset(e.path()))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with(['.', '_']))
+        .map(|e| {
+            let rel = e.path().strip_prefix(&content).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            (rel, e.into_path())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {

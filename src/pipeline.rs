@@ -84,6 +84,17 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let (mut out, d) = render::pages::render_all(&site, &theme, &jobs, &options.root, options.live_reload);
     diagnostics.extend(d);
     drop(jobs);
+    for (path, file) in crate::load::binary_assets(&options.root) {
+        match std::fs::read(&file) {
+            Ok(bytes) => out.push(OutputFile { path, bytes }),
+            Err(e) => diagnostics.push(error_at(&file, format!("cannot read: {e}"))),
+        }
+    }
+    if let Some(logo) = &site.config.branding.logo {
+        if !options.root.join("content").join(&logo.src).is_file() {
+            diagnostics.push(error_at(&site.config.file, format!("the logo `{}` is not in the content folder", logo.src)).with_help("put the logo file under content/ and give its path relative to content/, e.g. `src: logo.svg`"));
+        }
+    }
     for (path, bytes) in &theme.assets {
         out.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
     }

@@ -374,3 +374,43 @@ fn usage_errors_exit_2() {
     let o = Command::new(BIN).arg("bulid").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+const BRAND: &str = "branding:\n  logo:\n    src: logo.svg\n    alt: Example PCC logo\n  colours:\n    primary: \"#6d2077\"\n    link: \"#6d2077\"\n    header_background: \"#3d1043\"\n";
+
+#[test]
+fn a_brand_palette_that_passes_is_used_by_the_theme() {
+    let site = copy_fixture();
+    let config = site.path().join("content/site.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(BRAND);
+    std::fs::write(&config, text).unwrap();
+    std::fs::write(
+        site.path().join("content/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\"/></svg>",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = read(out.path(), "index.html");
+    assert!(home.contains("--link: #6d2077;"), "brand colours reach the CSS");
+    assert!(home.contains("--header-bg: #3d1043;"));
+    assert!(home.contains("alt=\"Example PCC logo\""));
+    assert!(out.path().join("logo.svg").is_file());
+}
+
+#[test]
+fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_suggestion() {
+    let err = broken_build(|root| {
+        let config = root.join("content/site.yaml");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        assert_eq!(text.lines().count(), 19, "the fixture's site.yaml changed; fix the line below");
+        text.push_str("branding:\n  colours:\n    primary: \"#6d2077\"\n    link: \"#7fb2e5\"\n");
+        std::fs::write(&config, text).unwrap();
+    });
+    // `link:` is the fourth added line: line 23, its value at column 11.
+    assert!(err.contains("content/site.yaml:23:11"), "{err}");
+    assert!(err.contains("contrast ratio of 2."), "{err}");
+    assert!(err.contains("needs at least 4.5:1"), "{err}");
+    assert!(err.contains("the nearest shade that passes is #"), "{err}");
+}

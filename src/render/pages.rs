@@ -471,6 +471,7 @@ pub fn render_all(
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let globals = json!({
         "site": site.config,
+        "assets": theme.asset_names,
         "live_reload": live_reload,
         "nav": [
             {"title": "The plan", "url": "plan/"},

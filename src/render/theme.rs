@@ -51,8 +51,11 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
 
 pub struct Theme {
     pub tera: tera::Tera,
-    /// Static files to copy to the output, by output path (`style.css`).
+    /// Static files to copy to the output, by their fingerprinted output
+    /// path (`style.3f9a0c1d2e.css`).
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Original name → fingerprinted name, for templates (`assets`).
+    pub asset_names: std::collections::BTreeMap<String, String>,
     /// Folders watched by `serve`.
     pub override_dir: Option<PathBuf>,
 }
@@ -130,11 +133,38 @@ impl Theme {
         // Tera checks inheritance and includes when templates are added;
         // rendering an undefined name is reported at render time with a span.
         assets.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut asset_names = std::collections::BTreeMap::new();
+        let assets = assets
+            .into_iter()
+            .map(|(name, bytes)| {
+                let hashed = fingerprinted(&name, &bytes);
+                asset_names.insert(name, hashed.clone());
+                (hashed, bytes)
+            })
+            .collect();
         Ok(Theme {
             tera,
             assets,
+            asset_names,
             override_dir: has_override.then_some(override_dir),
         })
+    }
+}
+
+/// `style.css` → `style.<hash>.css`: a new publication never mixes with
+/// a browser's cached old files, so assets can be cached for a long time.
+pub fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+    // FNV-1a: stable across builds and platforms, and enough to tell
+    // versions of one file apart.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let short = format!("{hash:016x}");
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{}.{ext}", &short[..10]),
+        None => format!("{name}.{}", &short[..10]),
     }
 }
 

@@ -21,9 +21,16 @@ fn serve(listener: TcpListener, dir: PathBuf) {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            // Read the whole request head before answering.
+            let mut request = Vec::new();
             let mut buf = [0u8; 4096];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            let request = String::from_utf8_lossy(&buf[..n]);
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let request = String::from_utf8_lossy(&request);
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
             let (status, body) = match path.strip_prefix(PREFIX) {
                 Some(rest) if !rest.split('/').any(|s| s == "..") => {
@@ -38,8 +45,9 @@ fn serve(listener: TcpListener, dir: PathBuf) {
                 }
                 _ => ("404 Not Found", Vec::new()),
             };
-            let _ = write!(stream, "HTTP/1.0 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(&body);
+            let mut response = format!("HTTP/1.0 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+            response.extend_from_slice(&body);
+            let _ = stream.write_all(&response);
         }
     });
 }
@@ -47,7 +55,9 @@ fn serve(listener: TcpListener, dir: PathBuf) {
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    // One write: `write!` would send the pieces separately.
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    s.write_all(request.as_bytes()).unwrap_or_else(|e| panic!("GET {path}: {e}"));
     let mut response = Vec::new();
     s.read_to_end(&mut response).unwrap();
     let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

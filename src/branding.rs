@@ -105,7 +105,13 @@ pub fn nearest_passing(colour: Colour, against: Colour, ratio: f64) -> Colour {
         }
         (Some((d, _)), None) => d,
         (None, Some((l, _))) => l,
-        (None, None) => if against.luminance() > 0.5 { black } else { white },
+        (None, None) => {
+            if against.luminance() > 0.5 {
+                black
+            } else {
+                white
+            }
+        }
     }
 }
 
@@ -148,7 +154,9 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
             None => {
                 diagnostics.push(
                     Diagnostic::error(Some(span(v)), format!("`{}` is not a colour", v.value))
-                        .with_help(format!("write brand colours as hex, e.g. `{name}: \"#1d4f91\"`")),
+                        .with_help(format!(
+                            "write brand colours as hex, e.g. `{name}: \"#1d4f91\"`"
+                        )),
                 );
                 None
             }
@@ -159,7 +167,12 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
     let header_bg = colour(&raw.colours.header_background, "header_background");
     let header_text = colour(&raw.colours.header_text, "header_text");
 
-    let mut require = |what: &str, field: &str, (c, at): (Colour, Span), against: Colour, against_name: &str, ratio: f64| {
+    let mut require = |what: &str,
+                       field: &str,
+                       (c, at): (Colour, Span),
+                       against: Colour,
+                       against_name: &str,
+                       ratio: f64| {
         let r = contrast(c, against);
         if r + 1e-9 < ratio {
             let fix = nearest_passing(c, against, ratio);
@@ -182,33 +195,94 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
         }
     };
     if let Some(l) = link.clone() {
-        require("link text", "link", l.clone(), PAGE_BACKGROUND, "the page background", 4.5);
-        require("link text", "link", l.clone(), SURFACE, "the grey panel background", 4.5);
+        require(
+            "link text",
+            "link",
+            l.clone(),
+            PAGE_BACKGROUND,
+            "the page background",
+            4.5,
+        );
+        require(
+            "link text",
+            "link",
+            l.clone(),
+            SURFACE,
+            "the grey panel background",
+            4.5,
+        );
         css.push(("--link".to_string(), l.0.hex()));
     }
     if let Some(p) = primary.clone() {
         // The primary colour draws the header's bottom border and card
         // edges: a user-interface boundary, 3:1.
-        require("a boundary or focus indicator", "primary", p.clone(), PAGE_BACKGROUND, "the page background", 3.0);
+        require(
+            "a boundary or focus indicator",
+            "primary",
+            p.clone(),
+            PAGE_BACKGROUND,
+            "the page background",
+            3.0,
+        );
         css.push(("--accent".to_string(), p.0.hex()));
     }
     if let Some(bg) = header_bg.clone() {
-        let text = header_text.clone().map(|t| t.0).unwrap_or(Colour(255, 255, 255));
+        let text = header_text
+            .clone()
+            .map(|t| t.0)
+            .unwrap_or(Colour(255, 255, 255));
         match header_text.clone() {
-            Some(t) => require("header text", "header_text", t, bg.0, "the header background", 4.5),
-            None => require("white header text", "header_background", (bg.0, bg.1.clone()), text, "white header text", 4.5),
+            Some(t) => require(
+                "header text",
+                "header_text",
+                t,
+                bg.0,
+                "the header background",
+                4.5,
+            ),
+            None => require(
+                "white header text",
+                "header_background",
+                (bg.0, bg.1.clone()),
+                text,
+                "white header text",
+                4.5,
+            ),
         }
         // Focus in the header is the yellow highlight: it must stand out
         // from the header background.
-        require("the focus highlight", "header_background", bg.clone(), FOCUS, "the focus colour", 3.0);
+        require(
+            "the focus highlight",
+            "header_background",
+            bg.clone(),
+            FOCUS,
+            "the focus colour",
+            3.0,
+        );
         css.push(("--header-bg".to_string(), bg.0.hex()));
         css.push(("--header-text".to_string(), text.hex()));
     } else if let Some(t) = header_text {
-        require("header text", "header_text", t.clone(), Colour(0x0b, 0x0c, 0x0c), "the header background", 4.5);
+        require(
+            "header text",
+            "header_text",
+            t.clone(),
+            Colour(0x0b, 0x0c, 0x0c),
+            "the header background",
+            4.5,
+        );
         css.push(("--header-text".to_string(), t.0.hex()));
     }
-    let logo = raw.logo.map(|l| Logo { src: l.src, alt: l.alt });
-    (Branding { logo, css_properties: css }, diagnostics)
+    let logo = raw.logo.map(|l| Logo {
+        src: l.src,
+        alt: l.alt,
+    });
+    (
+        Branding {
+            logo,
+            css_properties: css,
+        },
+        diagnostics,
+    )
 }
 
 #[cfg(test)]

@@ -47,7 +47,10 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
                 if missing == 1 { " is" } else { "s are" }
             )
         } else {
-            format!("The source does not state a total. The rows add up to {} ({unit}).", sum.grouped())
+            format!(
+                "The source does not state a total. The rows add up to {} ({unit}).",
+                sum.grouped()
+            )
         };
         if missing > 0 {
             check.sum_text = None;
@@ -70,15 +73,18 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
         .map(|d| d.scale())
         .max()
         .unwrap_or(0);
-    let half_unit = Decimal::parse(&format!("0.{}5", "0".repeat(finest as usize)))
-        .unwrap_or(Decimal::ZERO);
+    let half_unit =
+        Decimal::parse(&format!("0.{}5", "0".repeat(finest as usize))).unwrap_or(Decimal::ZERO);
     let tolerance = table
         .tolerance
         .unwrap_or_else(|| half_unit.mul_int(stated.len().max(1) as i128));
     check.tolerance_text = Some(tolerance.grouped());
     let difference = sum.sub(total).abs();
     if difference == Decimal::ZERO {
-        check.note = format!("The rows add up to the stated total of {} ({unit}).", total.grouped());
+        check.note = format!(
+            "The rows add up to the stated total of {} ({unit}).",
+            total.grouped()
+        );
         table.total = check;
         None
     } else if difference <= tolerance {
@@ -182,9 +188,21 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
         .records
         .plans
         .iter()
-        .map(|p| (Kind::Plan, p.meta.key.clone(), p.process.clone(), p.meta.file.clone()))
+        .map(|p| {
+            (
+                Kind::Plan,
+                p.meta.key.clone(),
+                p.process.clone(),
+                p.meta.file.clone(),
+            )
+        })
         .chain(site.records.variations.iter().map(|v| {
-            (Kind::Variation, v.meta.key.clone(), v.process.clone(), v.meta.file.clone())
+            (
+                Kind::Variation,
+                v.meta.key.clone(),
+                v.process.clone(),
+                v.meta.file.clone(),
+            )
         }))
         .collect();
     for (kind, key, steps, file) in subjects {
@@ -203,19 +221,24 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
             .records
             .responses
             .iter()
-            .filter(|r| reports.iter().any(|p| p.meta.key == r.responds_to.target.key))
+            .filter(|r| {
+                reports
+                    .iter()
+                    .any(|p| p.meta.key == r.responds_to.target.key)
+            })
             .collect();
         let mut timeline = Timeline::default();
         for step_kind in StepKind::ALL {
             let explicit = steps.iter().find(|s| s.step == step_kind);
             let link_of = |r: &crate::refs::Ref| -> Option<TimelineLink> {
-                site.entry(r.target.kind, &r.target.key).map(|e| TimelineLink {
-                    url: match &r.target.fragment {
-                        Some(f) => format!("{}#{f}", e.url),
-                        None => e.url.clone(),
-                    },
-                    title: e.link_text(),
-                })
+                site.entry(r.target.kind, &r.target.key)
+                    .map(|e| TimelineLink {
+                        url: match &r.target.fragment {
+                            Some(f) => format!("{}#{f}", e.url),
+                            None => e.url.clone(),
+                        },
+                        title: e.link_text(),
+                    })
             };
             let mut record = explicit.and_then(|s| s.record.as_ref()).and_then(link_of);
             let mut date = explicit.and_then(|s| date_text(s.date, s.from, s.to));
@@ -243,7 +266,9 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
                 explicit.is_none() && record.is_none()
             };
             if missing {
-                let span = explicit.map(|s| s.span.clone()).unwrap_or_else(|| Span::file(&file));
+                let span = explicit
+                    .map(|s| s.span.clone())
+                    .unwrap_or_else(|| Span::file(&file));
                 out.push(
                     Diagnostic::warning(
                         Some(span),
@@ -306,12 +331,18 @@ pub fn accessibility_review(config: &crate::config::SiteConfig, today: Date) -> 
 mod tests {
     use super::*;
     use crate::diagnostics::Span;
-    use crate::records::grants::GrantRow;
     use crate::records::Meta;
+    use crate::records::grants::GrantRow;
     use crate::types::{Money, MoneyUnit};
 
     fn table(amounts: &[&str], total: Option<&str>) -> GrantsTable {
-        let meta = Meta::new(Kind::Grants, "t".into(), "T".into(), std::path::Path::new("t.yaml"), Span::file("t.yaml"));
+        let meta = Meta::new(
+            Kind::Grants,
+            "t".into(),
+            "T".into(),
+            std::path::Path::new("t.yaml"),
+            Span::file("t.yaml"),
+        );
         let rows = amounts
             .iter()
             .enumerate()
@@ -321,7 +352,10 @@ mod tests {
                 table: "t".into(),
                 area: "a".into(),
                 recipient: None,
-                amount: Decimal::parse(a).map(|amount| Money { amount, unit: MoneyUnit::Millions }),
+                amount: Decimal::parse(a).map(|amount| Money {
+                    amount,
+                    unit: MoneyUnit::Millions,
+                }),
                 amount_text: None,
                 amount_pounds: None,
                 amount_note: None,
@@ -357,7 +391,11 @@ mod tests {
     fn rounding_differences_pass_with_a_note() {
         let mut t = table(&["100.2", "50.6", "50.6"], Some("201.3"));
         assert!(check_total(&mut t).is_none());
-        assert!(t.total.note.contains("within the rounding tolerance"), "{}", t.total.note);
+        assert!(
+            t.total.note.contains("within the rounding tolerance"),
+            "{}",
+            t.total.note
+        );
     }
 
     #[test]

@@ -160,7 +160,10 @@ pub fn parse(
     root: &Path,
     base_url_override: Option<&str>,
 ) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let Some(file) = files.iter().find(|f| f.rel == "site.yaml" || f.rel == "site.yml") else {
+    let Some(file) = files
+        .iter()
+        .find(|f| f.rel == "site.yaml" || f.rel == "site.yml")
+    else {
         return Err(vec![
             Diagnostic::error(
                 Some(Span::file(crate::load::display_path(root, "site.yaml"))),
@@ -227,7 +230,11 @@ pub fn parse(
             .position(|l| l.starts_with("home_intro:"))
             .map(|i| i as u32 + 2)
             .unwrap_or(1);
-        let origin = markdown::Origin { file: file.path.clone(), line, col: 3 };
+        let origin = markdown::Origin {
+            file: file.path.clone(),
+            line,
+            col: 3,
+        };
         let (rendered, d) = markdown::render(&t, &origin, Settings::default());
         diagnostics.extend(d);
         refs = rendered.refs;

@@ -76,7 +76,8 @@ impl Site {
 /// Parses every file (in parallel) into records; drafts are dropped here
 /// unless asked for, so no later stage sees them.
 pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Diagnostic>) {
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files.par_iter().map(records::parse_file).collect();
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> =
+        files.par_iter().map(records::parse_file).collect();
     let mut r = Records::default();
     let mut diagnostics = Vec::new();
     let mut series = Vec::new();
@@ -113,7 +114,10 @@ pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Di
                 d = d.with_help(
                     did_you_mean(&s.metric, ids)
                         .map(|h| format!("{h} A series file is named after its metric's id."))
-                        .unwrap_or_else(|| "name a series file after its metric's id: metrics/series/<id>.csv".into()),
+                        .unwrap_or_else(|| {
+                            "name a series file after its metric's id: metrics/series/<id>.csv"
+                                .into()
+                        }),
                 );
                 diagnostics.push(d);
             }
@@ -151,12 +155,14 @@ impl Records {
         self.metrics
             .sort_by(|a, b| (&a.meta.file, a.order).cmp(&(&b.meta.file, b.order)));
         self.grants.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-        self.decisions.sort_by(|a, b| {
-            (b.date(), &b.meta.key).cmp(&(a.date(), &a.meta.key))
-        });
-        self.panel.sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
-        self.responses.sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
-        self.papers.sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
+        self.decisions
+            .sort_by(|a, b| (b.date(), &b.meta.key).cmp(&(a.date(), &a.meta.key)));
+        self.panel
+            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
+        self.responses
+            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
+        self.papers
+            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
         self.pages.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
     }
 
@@ -191,8 +197,9 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         for r in &meta.refs {
             match check_reference(&entries, meta, r) {
                 // The target's own file failed to parse and was reported.
-                Err(_) if !entries.contains_key(&(r.target.kind, r.target.key.clone()))
-                    && records.broken_keys.contains(&r.target.key) => {}
+                Err(_)
+                    if !entries.contains_key(&(r.target.kind, r.target.key.clone()))
+                        && records.broken_keys.contains(&r.target.key) => {}
                 Ok(Some(heading)) => {
                     let key = (r.target.kind, r.target.key.clone());
                     backlinks.entry(key).or_default().push(Backlink {
@@ -212,8 +219,19 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
     }
     for r in &config.refs {
         if !entries.contains_key(&(r.target.kind, r.target.key.clone())) {
-            let candidates: Vec<&str> = entries.values().filter(|e| e.kind == r.target.kind).map(|e| e.number.as_deref().unwrap_or(&e.key)).collect();
-            let mut d = Diagnostic::error(Some(r.span.clone()), format!("there is no {} `{}`", r.target.kind.label().to_lowercase(), r.target.written));
+            let candidates: Vec<&str> = entries
+                .values()
+                .filter(|e| e.kind == r.target.kind)
+                .map(|e| e.number.as_deref().unwrap_or(&e.key))
+                .collect();
+            let mut d = Diagnostic::error(
+                Some(r.span.clone()),
+                format!(
+                    "there is no {} `{}`",
+                    r.target.kind.label().to_lowercase(),
+                    r.target.written
+                ),
+            );
             if let Some(h) = did_you_mean(&r.target.written, candidates) {
                 d = d.with_help(h);
             }
@@ -264,10 +282,15 @@ fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
-    records.sections.sort_by(|a, b| (&a.plan, a.order).cmp(&(&b.plan, b.order)));
+    records
+        .sections
+        .sort_by(|a, b| (&a.plan, a.order).cmp(&(&b.plan, b.order)));
 }
 
-fn register(records: &Records, diagnostics: &mut Vec<Diagnostic>) -> HashMap<(Kind, String), Entry> {
+fn register(
+    records: &Records,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<(Kind, String), Entry> {
     let mut entries: HashMap<(Kind, String), Entry> = HashMap::new();
     let numbers: HashMap<&str, (&Option<String>, Option<Date>)> = records
         .decisions
@@ -344,7 +367,10 @@ fn check_reference(
         );
         let help = did_you_mean(&target.written, candidates.iter().copied()).unwrap_or_else(|| {
             if candidates.is_empty() {
-                format!("the site has no {} yet", target.kind.plural_label().to_lowercase())
+                format!(
+                    "the site has no {} yet",
+                    target.kind.plural_label().to_lowercase()
+                )
             } else {
                 format!(
                     "no {} has a similar id; check the spelling, or add the record",
@@ -368,7 +394,15 @@ fn check_reference(
                 if anchors.is_empty() {
                     "it has no numbered paragraphs, recommendations or headings to link to".into()
                 } else {
-                    format!("its anchors include {}", anchors.iter().take(6).copied().collect::<Vec<_>>().join(", "))
+                    format!(
+                        "its anchors include {}",
+                        anchors
+                            .iter()
+                            .take(6)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 }
             });
             return Err(Diagnostic::error(Some(r.span.clone()), what).with_help(help));

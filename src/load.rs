@@ -38,7 +38,9 @@ impl SourceFile {
 /// current folder.
 pub fn display_path(root: &Path, rel: &str) -> PathBuf {
     let full = root.join("content").join(rel);
-    full.strip_prefix("./").map(Path::to_path_buf).unwrap_or(full)
+    full.strip_prefix("./")
+        .map(Path::to_path_buf)
+        .unwrap_or(full)
 }
 
 /// Reads every content file. Files and folders starting with `_` or `.` are
@@ -103,7 +105,10 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// Files under `content/` published as they are (logos, images, PDFs).
 pub fn is_binary_asset(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "pdf" | "ico")
     )
 }
@@ -117,7 +122,12 @@ pub fn binary_assets(root: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file() && is_binary_asset(e.path()))
         .filter(|e| !e.file_name().to_string_lossy().starts_with(['.', '_']))
         .map(|e| {
-            let rel = e.path().strip_prefix(&content).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(&content)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, e.into_path())
         })
         .collect();
@@ -128,7 +138,10 @@ pub fn binary_assets(root: &Path) -> Vec<(String, PathBuf)> {
 pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
     let shown = display_path(root, rel);
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Some(Span::file(&shown)), format!("cannot read the file: {e}"))
+        Diagnostic::error(
+            Some(Span::file(&shown)),
+            format!("cannot read the file: {e}"),
+        )
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -142,7 +155,10 @@ pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagn
         .with_help("save it as UTF-8 (in most editors: Save As… → Encoding: UTF-8); the first bad byte is at the position shown")
     })?;
     // A byte-order mark is invisible in editors and harmless: drop it.
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     Ok(SourceFile {
         path: shown,
         rel: rel.to_string(),
@@ -228,9 +244,11 @@ fn yaml_diagnostic(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> D
     if let Some(help) = unknown_field_help(&message) {
         diagnostic = diagnostic.with_help(help);
     } else if message.contains("missing field") {
-        diagnostic = diagnostic.with_help("add the field; docs/content.md lists every field of each kind");
+        diagnostic =
+            diagnostic.with_help("add the field; docs/content.md lists every field of each kind");
     } else if message.contains("duplicate") {
-        diagnostic = diagnostic.with_help("each field may appear once; remove or merge the repeated one");
+        diagnostic =
+            diagnostic.with_help("each field may appear once; remove or merge the repeated one");
     } else {
         diagnostic = diagnostic.with_help(
             "check the YAML at this position: indentation, a missing `:` or closing bracket, or text that needs quotes (for example a value containing `: `)",
@@ -242,7 +260,11 @@ fn yaml_diagnostic(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> D
 fn friendly_yaml_message(message: &str) -> String {
     if message.starts_with("unknown field") {
         // "unknown field `titel`, expected one of a, b" → keep the first part.
-        return message.split(", expected").next().unwrap_or(message).to_string();
+        return message
+            .split(", expected")
+            .next()
+            .unwrap_or(message)
+            .to_string();
     }
     message.to_string()
 }

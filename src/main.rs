@@ -7,7 +7,11 @@ use plansite::commands;
 use plansite::pipeline::Options;
 
 #[derive(Parser)]
-#[command(name = "plansite", version, about = "Publish a police and crime plan and its public records as an accessible, searchable website")]
+#[command(
+    name = "plansite",
+    version,
+    about = "Publish a police and crime plan and its public records as an accessible, searchable website"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,9 +48,7 @@ enum Command {
         drafts: bool,
     },
     /// Make a small working example site in DIR.
-    New {
-        dir: PathBuf,
-    },
+    New { dir: PathBuf },
 }
 
 fn main() {
@@ -59,16 +61,36 @@ fn main() {
         }
     };
     let code = match cli.command {
-        Command::Build { root, output, drafts, base_url, timings } => {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+            timings,
+        } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             commands::build::run(commands::build::Args {
-                options: Options { root, include_drafts: drafts, base_url, live_reload: false },
+                options: Options {
+                    root,
+                    include_drafts: drafts,
+                    base_url,
+                    live_reload: false,
+                },
                 output,
                 timings,
             })
         }
-        Command::Check { root, strict, drafts } => commands::check::run(
-            Options { root, include_drafts: drafts, base_url: None, live_reload: false },
+        Command::Check {
+            root,
+            strict,
+            drafts,
+        } => commands::check::run(
+            Options {
+                root,
+                include_drafts: drafts,
+                base_url: None,
+                live_reload: false,
+            },
             strict,
         ),
         Command::New { dir } => commands::new::run(&dir),

@@ -366,7 +366,9 @@ fn placeholder(reference: &Ref) -> String {
 }
 
 /// The parts of a placeholder's inside: kind, key, fragment, label.
-pub fn parse_placeholder(inner: &str) -> Option<(crate::types::Kind, &str, Option<&str>, Option<&str>)> {
+pub fn parse_placeholder(
+    inner: &str,
+) -> Option<(crate::types::Kind, &str, Option<&str>, Option<&str>)> {
     let (target, label) = match inner.split_once('|') {
         Some((t, l)) => (t, Some(l)),
         None => (inner, None),
@@ -488,7 +490,8 @@ mod tests {
 
     #[test]
     fn numbered_paragraphs_get_anchors_across_headings() {
-        let src = "1. First.\n\n## Background {#background}\n\n2. Second.\n   - a bullet\n3. Third.\n";
+        let src =
+            "1. First.\n\n## Background {#background}\n\n2. Second.\n   - a bullet\n3. Third.\n";
         let settings = Settings {
             numbered_paragraphs: true,
             heading_shift: 1,
@@ -518,23 +521,41 @@ mod tests {
 
     #[test]
     fn repeated_generated_ids_are_numbered_but_explicit_ones_must_be_unique() {
-        let (r, d) = render("### How we will measure success\n\n### How we will measure success\n", &origin(), Settings::default());
+        let (r, d) = render(
+            "### How we will measure success\n\n### How we will measure success\n",
+            &origin(),
+            Settings::default(),
+        );
         assert!(d.is_empty());
-        assert_eq!(r.anchors, ["how-we-will-measure-success", "how-we-will-measure-success-2"]);
+        assert_eq!(
+            r.anchors,
+            [
+                "how-we-will-measure-success",
+                "how-we-will-measure-success-2"
+            ]
+        );
         let (_, d) = render("## A {#x}\n\n## B {#x}\n", &origin(), Settings::default());
         assert_eq!(d.len(), 1);
     }
 
     #[test]
     fn headings_get_ids_from_text() {
-        let (r, _) = render("## Rebuilding community policing\n", &origin(), Settings::default());
+        let (r, _) = render(
+            "## Rebuilding community policing\n",
+            &origin(),
+            Settings::default(),
+        );
         assert_eq!(r.headings[0].id, "rebuilding-community-policing");
         assert_eq!(r.text, "Rebuilding community policing");
     }
 
     #[test]
     fn tables_get_scoped_headers_in_a_scroll_region() {
-        let (r, _) = render("| a | b |\n|---|--:|\n| 1 | 2 |\n", &origin(), Settings::default());
+        let (r, _) = render(
+            "| a | b |\n|---|--:|\n| 1 | 2 |\n",
+            &origin(),
+            Settings::default(),
+        );
         assert!(r.html.contains("<th scope=\"col\">a</th>"));
         assert!(r.html.contains("role=\"region\""));
     }

@@ -62,7 +62,10 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     }
     files.par_iter().try_for_each(|f| {
         if f.path.split('/').any(|part| part == "..") || f.path.starts_with('/') {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {}", f.path)));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: {}", f.path),
+            ));
         }
         std::fs::write(dir.join(&f.path), &f.bytes)
     })

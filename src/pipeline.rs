@@ -81,7 +81,8 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     };
     let jobs = render::pages::jobs(&site);
     let pages = jobs.len();
-    let (mut out, d) = render::pages::render_all(&site, &theme, &jobs, &options.root, options.live_reload);
+    let (mut out, d) =
+        render::pages::render_all(&site, &theme, &jobs, &options.root, options.live_reload);
     diagnostics.extend(d);
     drop(jobs);
     for (path, file) in crate::load::binary_assets(&options.root) {
@@ -96,13 +97,21 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
         }
     }
     for (path, bytes) in &theme.assets {
-        out.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
+        out.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
     }
     let t = timings.record("render", t);
 
     let search = crate::search_docs::build(&site);
     let stats = search.stats;
-    out.extend(search.files.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+    out.extend(
+        search
+            .files
+            .into_iter()
+            .map(|(path, bytes)| OutputFile { path, bytes }),
+    );
     let t = timings.record("search", t);
 
     out.extend(crate::export::all(&site));
@@ -113,7 +122,13 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     (
-        Some(Output { site, files: out, pages, search: Some(stats), timings }),
+        Some(Output {
+            site,
+            files: out,
+            pages,
+            search: Some(stats),
+            timings,
+        }),
         diagnostics,
     )
 }

@@ -78,7 +78,10 @@ impl serde::Serialize for Ref {
 /// Parses the inside of `[[…]]` (or a `related:` entry): `KIND ID[#FRAG][|LABEL]`.
 pub fn parse_reference(inner: &str, span: &Span, relation: Relation) -> Result<Ref, Diagnostic> {
     let (target_text, label) = match inner.split_once('|') {
-        Some((t, l)) => (t.trim(), Some(l.trim().to_string()).filter(|l| !l.is_empty())),
+        Some((t, l)) => (
+            t.trim(),
+            Some(l.trim().to_string()).filter(|l| !l.is_empty()),
+        ),
         None => (inner.trim(), None),
     };
     let (kind_word, rest) = match target_text.split_once(char::is_whitespace) {

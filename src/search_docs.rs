@@ -40,13 +40,28 @@ pub fn build(site: &Site) -> SearchOutput {
     let r = &site.records;
     let mut docs: Vec<Owned> = Vec::new();
     for p in &r.plans {
-        docs.push(base(&p.meta, join([p.summary.as_ref().map(|m| m.text.as_str()), p.period.as_deref()])));
+        docs.push(base(
+            &p.meta,
+            join([
+                p.summary.as_ref().map(|m| m.text.as_str()),
+                p.period.as_deref(),
+            ]),
+        ));
     }
     for s in &r.sections {
-        docs.push(base(&s.meta, s.body.as_ref().map(|b| b.text.clone()).unwrap_or_default()));
+        docs.push(base(
+            &s.meta,
+            s.body.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
+        ));
     }
     for v in &r.variations {
-        let mut d = base(&v.meta, join([v.varies.as_deref(), v.body.as_ref().map(|m| m.text.as_str())]));
+        let mut d = base(
+            &v.meta,
+            join([
+                v.varies.as_deref(),
+                v.body.as_ref().map(|m| m.text.as_str()),
+            ]),
+        );
         d.date = v.date.map(|x| x.iso());
         docs.push(d);
     }
@@ -54,20 +69,36 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(base(&c.meta, c.text.text.clone()));
     }
     for m in &r.metrics {
-        let mut d = base(&m.meta, join([Some(m.definition.text.as_str()), m.context.as_ref().map(|c| c.text.as_str()), m.target.as_deref()]));
+        let mut d = base(
+            &m.meta,
+            join([
+                Some(m.definition.text.as_str()),
+                m.context.as_ref().map(|c| c.text.as_str()),
+                m.target.as_deref(),
+            ]),
+        );
         d.text = format!("{} {}", m.name, d.text);
         docs.push(d);
     }
     for g in &r.grants {
-        docs.push(base(&g.meta, join([g.intro.as_ref().map(|m| m.text.as_str()), g.notes.as_ref().map(|m| m.text.as_str())])));
+        docs.push(base(
+            &g.meta,
+            join([
+                g.intro.as_ref().map(|m| m.text.as_str()),
+                g.notes.as_ref().map(|m| m.text.as_str()),
+            ]),
+        ));
         for row in &g.rows {
-            let mut d = base(&row.meta, join([
-                row.recipient.as_deref(),
-                row.funder.as_deref(),
-                row.purpose.as_ref().map(|m| m.text.as_str()),
-                row.amount_note.as_deref(),
-                g.financial_year.as_deref(),
-            ]));
+            let mut d = base(
+                &row.meta,
+                join([
+                    row.recipient.as_deref(),
+                    row.funder.as_deref(),
+                    row.purpose.as_ref().map(|m| m.text.as_str()),
+                    row.amount_note.as_deref(),
+                    g.financial_year.as_deref(),
+                ]),
+            );
             d.ids.push(row.row_id.clone());
             if let Some(m) = row.amount {
                 d.amounts.push(format!("£{}", m.as_in_table()));
@@ -91,27 +122,63 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(d);
     }
     for x in &r.panel {
-        let recs: Vec<&str> = x.recommendations.iter().map(|r| r.text.text.as_str()).collect();
-        let mut d = base(&x.meta, join([x.body.as_ref().map(|m| m.text.as_str()), Some(&recs.join(" "))]));
+        let recs: Vec<&str> = x
+            .recommendations
+            .iter()
+            .map(|r| r.text.text.as_str())
+            .collect();
+        let mut d = base(
+            &x.meta,
+            join([
+                x.body.as_ref().map(|m| m.text.as_str()),
+                Some(&recs.join(" ")),
+            ]),
+        );
         d.date = x.date.map(|d| d.iso());
         docs.push(d);
     }
     for x in &r.responses {
-        let answers: Vec<&str> = x.answers.iter().filter_map(|a| a.text.as_ref()).map(|t| t.text.as_str()).collect();
-        let mut d = base(&x.meta, join([x.body.as_ref().map(|m| m.text.as_str()), Some(&answers.join(" "))]));
+        let answers: Vec<&str> = x
+            .answers
+            .iter()
+            .filter_map(|a| a.text.as_ref())
+            .map(|t| t.text.as_str())
+            .collect();
+        let mut d = base(
+            &x.meta,
+            join([
+                x.body.as_ref().map(|m| m.text.as_str()),
+                Some(&answers.join(" ")),
+            ]),
+        );
         d.date = x.date.map(|d| d.iso());
         docs.push(d);
     }
     for x in &r.papers {
-        let mut d = base(&x.meta, join([x.purpose.as_ref().map(|m| m.text.as_str()), x.body.as_ref().map(|m| m.text.as_str())]));
+        let mut d = base(
+            &x.meta,
+            join([
+                x.purpose.as_ref().map(|m| m.text.as_str()),
+                x.body.as_ref().map(|m| m.text.as_str()),
+            ]),
+        );
         d.date = x.date.map(|d| d.iso());
         docs.push(d);
     }
     for x in &r.pages {
-        docs.push(base(&x.meta, x.body.as_ref().map(|b| b.text.clone()).unwrap_or_default()));
+        docs.push(base(
+            &x.meta,
+            x.body.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
+        ));
     }
-    let ids: Vec<Vec<&str>> = docs.iter().map(|d| d.ids.iter().map(String::as_str).collect()).collect();
-    let amounts: Vec<Vec<&str>> = docs.iter().map(|d| d.amounts.iter().map(String::as_str).collect()).collect();
+    let ids: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| d.ids.iter().map(String::as_str).collect())
+        .collect();
+    let amounts: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| d.amounts.iter().map(String::as_str).collect())
+        .collect();
     let borrowed: Vec<SearchDoc<'_>> = docs
         .iter()
         .enumerate()

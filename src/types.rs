@@ -255,8 +255,14 @@ impl Decimal {
             return None;
         }
         let mut mantissa: i128 = 0;
-        for c in int_part.chars().filter(|c| *c != ',').chain(frac_part.chars()) {
-            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(c as u8 - b'0'))?;
+        for c in int_part
+            .chars()
+            .filter(|c| *c != ',')
+            .chain(frac_part.chars())
+        {
+            mantissa = mantissa
+                .checked_mul(10)?
+                .checked_add(i128::from(c as u8 - b'0'))?;
         }
         if negative {
             mantissa = -mantissa;
@@ -541,7 +547,10 @@ mod tests {
         let b = Decimal::parse("0.1").unwrap();
         assert_eq!(a.add(b).plain(), "201.4");
         assert_eq!(Decimal::parse("3,863").unwrap().plain(), "3863");
-        assert_eq!(Decimal::parse("1234567.5").unwrap().grouped(), "1,234,567.5");
+        assert_eq!(
+            Decimal::parse("1234567.5").unwrap().grouped(),
+            "1,234,567.5"
+        );
         assert!(Decimal::parse("3,86").is_none());
         assert!(Decimal::parse("£3").is_none());
         assert!(Decimal::parse("1e3").is_none());

@@ -103,8 +103,18 @@ fn the_fixture_site_builds_every_kind_of_page() {
         assert!(out.path().join(page).is_file(), "missing {page}");
     }
     let home = read(out.path(), "index.html");
-    for link in ["plan/2025-2029/", "commitments/", "metrics/", "grants/", "decisions/", "panel/"] {
-        assert!(home.contains(&format!("href=\"./{link}\"")), "home links to {link}");
+    for link in [
+        "plan/2025-2029/",
+        "commitments/",
+        "metrics/",
+        "grants/",
+        "decisions/",
+        "panel/",
+    ] {
+        assert!(
+            home.contains(&format!("href=\"./{link}\"")),
+            "home links to {link}"
+        );
     }
 }
 
@@ -167,9 +177,21 @@ fn drafts_and_confidential_bodies_reach_no_output_file() {
     let mut stub_seen = false;
     for (path, bytes) in tree(out.path()) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("CANARYCONFIDENTIALWORD"), "confidential body in {}", path.display());
-        assert!(!text.contains("CANARYDRAFTWORD"), "draft in {}", path.display());
-        assert!(!text.contains("neighbourhood wardens"), "draft title in {}", path.display());
+        assert!(
+            !text.contains("CANARYCONFIDENTIALWORD"),
+            "confidential body in {}",
+            path.display()
+        );
+        assert!(
+            !text.contains("CANARYDRAFTWORD"),
+            "draft in {}",
+            path.display()
+        );
+        assert!(
+            !text.contains("neighbourhood wardens"),
+            "draft title in {}",
+            path.display()
+        );
         stub_seen |= text.contains("Custody contract award");
     }
     assert!(stub_seen, "the confidential decision's stub is published");
@@ -185,7 +207,11 @@ fn two_builds_are_byte_identical() {
     let tb = tree(b.path());
     assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
     for (path, bytes) in &ta {
-        assert!(bytes == &tb[path], "{} differs between builds", path.display());
+        assert!(
+            bytes == &tb[path],
+            "{} differs between builds",
+            path.display()
+        );
     }
 }
 
@@ -215,8 +241,16 @@ fn broken_build(damage: impl FnOnce(&Path)) -> String {
     let before = tree(out.path());
     damage(site.path());
     let o = build(site.path(), out.path());
-    assert_eq!(o.status.code(), Some(1), "a content error exits 1: {}", stderr(&o));
-    assert!(before == tree(out.path()), "the previous output was changed by a failed build");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a content error exits 1: {}",
+        stderr(&o)
+    );
+    assert!(
+        before == tree(out.path()),
+        "the previous output was changed by a failed build"
+    );
     stderr(&o)
 }
 
@@ -230,7 +264,12 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 #[test]
 fn malformed_yaml_names_file_line_and_column() {
     let err = broken_build(|root| {
-        edit(root, "content/decisions/001-2025.md", "commitments: [reduce-burglary]", "commitments: [reduce-burglary");
+        edit(
+            root,
+            "content/decisions/001-2025.md",
+            "commitments: [reduce-burglary]",
+            "commitments: [reduce-burglary",
+        );
     });
     assert!(err.contains("content/decisions/001-2025.md:"), "{err}");
     assert!(err.contains("help:"), "{err}");
@@ -239,7 +278,12 @@ fn malformed_yaml_names_file_line_and_column() {
 #[test]
 fn an_unknown_field_suggests_the_right_one() {
     let err = broken_build(|root| {
-        edit(root, "content/pages/about.md", "title: About", "titel: About");
+        edit(
+            root,
+            "content/pages/about.md",
+            "title: About",
+            "titel: About",
+        );
     });
     assert!(err.contains("unknown field `titel`"), "{err}");
     assert!(err.contains("content/pages/about.md:3:1"), "{err}");
@@ -255,7 +299,10 @@ fn a_duplicate_id_names_both_files() {
         )
         .unwrap();
     });
-    assert!(err.contains("two records have the same address `about/`"), "{err}");
+    assert!(
+        err.contains("two records have the same address `about/`"),
+        "{err}"
+    );
     assert!(err.contains("content/pages/about-copy.md:2:5"), "{err}");
     assert!(err.contains("content/pages/about.md:2:5"), "{err}");
 }
@@ -269,7 +316,10 @@ fn two_decision_numbers_with_one_address_name_both_files() {
         )
         .unwrap();
     });
-    assert!(err.contains("two decisions have numbers that make the same address `decisions/001-2025/`"), "{err}");
+    assert!(
+        err.contains("two decisions have numbers that make the same address `decisions/001-2025/`"),
+        "{err}"
+    );
     assert!(err.contains("001-2025-again.md:2:9"), "{err}");
     assert!(err.contains("content/decisions/001-2025.md:2:9"), "{err}");
 }
@@ -289,9 +339,17 @@ fn a_file_that_is_not_utf8_is_named_with_its_position() {
 #[test]
 fn a_bad_csv_row_names_its_line_and_column() {
     let err = broken_build(|root| {
-        edit(root, "content/metrics/series/burglary-rate.csv", "2025-Q2,5.8", "2025-Q2,five");
+        edit(
+            root,
+            "content/metrics/series/burglary-rate.csv",
+            "2025-Q2,5.8",
+            "2025-Q2,five",
+        );
     });
-    assert!(err.contains("content/metrics/series/burglary-rate.csv:3:9"), "{err}");
+    assert!(
+        err.contains("content/metrics/series/burglary-rate.csv:3:9"),
+        "{err}"
+    );
     assert!(err.contains("`five` is not a number"), "{err}");
 }
 
@@ -306,14 +364,22 @@ fn a_template_error_names_the_template_file_and_position() {
         )
         .unwrap();
     });
-    assert!(err.contains("themes/default/templates/page.html:3:"), "{err}");
+    assert!(
+        err.contains("themes/default/templates/page.html:3:"),
+        "{err}"
+    );
     assert!(err.contains("template error"), "{err}");
 }
 
 #[test]
 fn a_broken_reference_suggests_the_nearest_id() {
     let err = broken_build(|root| {
-        edit(root, "content/pages/foi.md", "[[decision WPCC3-0089|", "[[decision WPCC3-0098|");
+        edit(
+            root,
+            "content/pages/foi.md",
+            "[[decision WPCC3-0089|",
+            "[[decision WPCC3-0098|",
+        );
     });
     assert!(err.contains("there is no decision `WPCC3-0098`"), "{err}");
     assert!(err.contains("content/pages/foi.md:6:38"), "{err}");
@@ -323,8 +389,18 @@ fn a_broken_reference_suggests_the_nearest_id() {
 #[test]
 fn a_reference_to_a_missing_paragraph_or_recommendation_is_an_error() {
     let err = broken_build(|root| {
-        edit(root, "content/decisions/wpcc3-0089.md", "001/2025#para-2", "001/2025#para-9");
-        edit(root, "content/plans/2025-2029/section-1.md", "#rec-burglary", "#rec-burglay");
+        edit(
+            root,
+            "content/decisions/wpcc3-0089.md",
+            "001/2025#para-2",
+            "001/2025#para-9",
+        );
+        edit(
+            root,
+            "content/plans/2025-2029/section-1.md",
+            "#rec-burglary",
+            "#rec-burglay",
+        );
     });
     assert!(err.contains("has no paragraph 9"), "{err}");
     assert!(err.contains("content/decisions/wpcc3-0089.md:17:"), "{err}");
@@ -335,7 +411,12 @@ fn a_reference_to_a_missing_paragraph_or_recommendation_is_an_error() {
 #[test]
 fn a_grants_total_that_does_not_add_up_fails() {
     let err = broken_build(|root| {
-        edit(root, "content/grants/2024-25.yaml", "stated_total: 201.3", "stated_total: 210.3");
+        edit(
+            root,
+            "content/grants/2024-25.yaml",
+            "stated_total: 201.3",
+            "stated_total: 210.3",
+        );
     });
     assert!(err.contains("content/grants/2024-25.yaml:5:15"), "{err}");
     assert!(err.contains("does not match the rows"), "{err}");
@@ -344,10 +425,30 @@ fn a_grants_total_that_does_not_add_up_fails() {
 #[test]
 fn several_errors_are_all_reported_in_one_run() {
     let err = broken_build(|root| {
-        edit(root, "content/pages/about.md", "title: About", "titel: About");
-        edit(root, "content/metrics/series/burglary-rate.csv", "2025-Q2,5.8", "2025-Q9,5.8");
-        edit(root, "content/pages/foi.md", "[[decision WPCC3-0089|", "[[decision WPCC3-0098|");
-        edit(root, "content/commitments/section-1.yaml", "status: on-track", "status: on-trak");
+        edit(
+            root,
+            "content/pages/about.md",
+            "title: About",
+            "titel: About",
+        );
+        edit(
+            root,
+            "content/metrics/series/burglary-rate.csv",
+            "2025-Q2,5.8",
+            "2025-Q9,5.8",
+        );
+        edit(
+            root,
+            "content/pages/foi.md",
+            "[[decision WPCC3-0089|",
+            "[[decision WPCC3-0098|",
+        );
+        edit(
+            root,
+            "content/commitments/section-1.yaml",
+            "status: on-track",
+            "status: on-trak",
+        );
     });
     assert!(err.contains("unknown field `titel`"), "{err}");
     assert!(err.contains("`2025-Q9` is not a period"), "{err}");
@@ -359,13 +460,21 @@ fn several_errors_are_all_reported_in_one_run() {
 #[test]
 fn check_reports_everything_and_writes_nothing() {
     let site = copy_fixture();
-    let o = Command::new(BIN).args(["check", "--root"]).arg(site.path()).output().unwrap();
+    let o = Command::new(BIN)
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!site.path().join("public").exists());
     // The fixture's variation lacks statutory steps: a warning, which
     // --strict turns into a failure.
     assert!(stderr(&o).contains("warning: the plan variation `2026`"));
-    let strict = Command::new(BIN).args(["check", "--strict", "--root"]).arg(site.path()).output().unwrap();
+    let strict = Command::new(BIN)
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
     assert_eq!(strict.status.code(), Some(1));
 }
 
@@ -393,7 +502,10 @@ fn a_brand_palette_that_passes_is_used_by_the_theme() {
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let home = read(out.path(), "index.html");
-    assert!(home.contains("--link: #6d2077;"), "brand colours reach the CSS");
+    assert!(
+        home.contains("--link: #6d2077;"),
+        "brand colours reach the CSS"
+    );
     assert!(home.contains("--header-bg: #3d1043;"));
     assert!(home.contains("alt=\"Example PCC logo\""));
     assert!(out.path().join("logo.svg").is_file());
@@ -404,7 +516,11 @@ fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_suggestion() {
     let err = broken_build(|root| {
         let config = root.join("content/site.yaml");
         let mut text = std::fs::read_to_string(&config).unwrap();
-        assert_eq!(text.lines().count(), 19, "the fixture's site.yaml changed; fix the line below");
+        assert_eq!(
+            text.lines().count(),
+            19,
+            "the fixture's site.yaml changed; fix the line below"
+        );
         text.push_str("branding:\n  colours:\n    primary: \"#6d2077\"\n    link: \"#7fb2e5\"\n");
         std::fs::write(&config, text).unwrap();
     });

@@ -190,7 +190,8 @@ impl Block {
 }
 
 fn only_bullets_or_blank(line: &str) -> bool {
-    line.chars().all(|c| c.is_whitespace() || c == '•' || c == '·')
+    line.chars()
+        .all(|c| c.is_whitespace() || c == '•' || c == '·')
 }
 
 /// The list blocks after each "How we will measure success:" line: lines that
@@ -389,7 +390,10 @@ fn seed_extraction_counts() {
     let blocks = measure_blocks(&body);
     // Shown with `cargo test --test faithfulness seed_extraction_counts -- --nocapture`.
     for &(offset, fragment) in &fragments {
-        println!("  fragment at line {}: {fragment}", line_at(&starts, offset));
+        println!(
+            "  fragment at line {}: {fragment}",
+            line_at(&starts, offset)
+        );
     }
     println!(
         "body starts at seed line {}; {} \"I will\" fragments; {} measure blocks",
@@ -398,11 +402,23 @@ fn seed_extraction_counts() {
         blocks.len()
     );
     for b in &blocks {
-        println!("  block at line {} ({} lines): {}", b.line, b.lines.len(), b.normalised());
+        println!(
+            "  block at line {} ({} lines): {}",
+            b.line,
+            b.lines.len(),
+            b.normalised()
+        );
     }
     assert_eq!(blocks.len(), EXPECTED_BLOCKS, "measure blocks found");
-    assert!(blocks.iter().all(|b| !b.lines.is_empty()), "an empty measure block");
-    assert!(fragments.len() >= 200, "only {} \"I will\" fragments", fragments.len());
+    assert!(
+        blocks.iter().all(|b| !b.lines.is_empty()),
+        "an empty measure block"
+    );
+    assert!(
+        fragments.len() >= 200,
+        "only {} \"I will\" fragments",
+        fragments.len()
+    );
 }
 
 #[test]
@@ -444,7 +460,9 @@ fn every_i_will_is_a_commitment() {
         if wanted == fragment {
             missing.push(format!("  seed line {line}: {fragment}"));
         } else {
-            missing.push(format!("  seed line {line}: {wanted}\n    (repair of: {fragment})"));
+            missing.push(format!(
+                "  seed line {line}: {wanted}\n    (repair of: {fragment})"
+            ));
         }
     }
     for (seed_fragment, (_, place)) in &repairs {
@@ -466,7 +484,10 @@ fn every_measure_of_success_is_a_metric() {
     let seed = read_seed();
     let body = body_lines(&seed);
     let blocks = measure_blocks(&body);
-    println!("{} \"How we will measure success\" blocks in the plan body", blocks.len());
+    println!(
+        "{} \"How we will measure success\" blocks in the plan body",
+        blocks.len()
+    );
     assert_eq!(blocks.len(), EXPECTED_BLOCKS, "measure blocks found");
 
     let (entries, files) = load_entries("metrics");
@@ -487,7 +508,10 @@ fn every_measure_of_success_is_a_metric() {
             report.push(format!(
                 "  block at seed line {}:\n{}",
                 block.line,
-                left.iter().map(|l| format!("    - {l}")).collect::<Vec<_>>().join("\n")
+                left.iter()
+                    .map(|l| format!("    - {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ));
         }
     }
@@ -515,7 +539,10 @@ fn clean_line_drops_bullets_markers_and_curly_quotes() {
     assert_eq!(clean_line("- o x"), "o x");
     assert_eq!(clean_line("aware - as a survivor"), "aware - as a survivor");
     assert_eq!(clean_line("organisation"), "organisation");
-    assert_eq!(clean_line("Police’s “cyber champions”"), "Police's \"cyber champions\"");
+    assert_eq!(
+        clean_line("Police’s “cyber champions”"),
+        "Police's \"cyber champions\""
+    );
 }
 
 #[test]
@@ -550,7 +577,13 @@ fn fragments_stop_at_sentence_or_colon() {
     let got: Vec<&str> = will_fragments(text).into_iter().map(|(_, f)| f).collect();
     assert_eq!(
         got,
-        ["I will do A", "I will do B", "I will do C", "I will do D", "I will end"]
+        [
+            "I will do A",
+            "I will do B",
+            "I will do C",
+            "I will do D",
+            "I will end"
+        ]
     );
     // A full stop not followed by a space does not end the fragment.
     let got: Vec<&str> = will_fragments("I will pay £1.5m now. Next")
@@ -562,7 +595,12 @@ fn fragments_stop_at_sentence_or_colon() {
 
 #[test]
 fn fragments_are_traced_to_seed_lines() {
-    let lines = [(10, "Intro text and"), (11, "•"), (12, "then I"), (13, "will act.")];
+    let lines = [
+        (10, "Intro text and"),
+        (11, "•"),
+        (12, "then I"),
+        (13, "will act."),
+    ];
     let (text, starts) = normalised_with_lines(&lines);
     assert_eq!(text, "Intro text and then I will act.");
     let frags = will_fragments(&text);
@@ -573,7 +611,8 @@ fn fragments_are_traced_to_seed_lines() {
 
 #[test]
 fn body_starts_at_second_heading() {
-    let seed = "Contents\nSection 1: West Midlands Police\nx\n Section 1: West Midlands Police \nbody";
+    let seed =
+        "Contents\nSection 1: West Midlands Police\nx\n Section 1: West Midlands Police \nbody";
     let body = body_lines(seed);
     assert_eq!(body[0].0, 4);
     assert_eq!(body.len(), 2);
@@ -640,7 +679,11 @@ I will “x” •  => I will 'y'
             (5, "I will \"x\"".to_string(), "I will 'y'".to_string()),
         ]
     );
-    assert!(parse_repairs("no arrow here").unwrap_err().contains("line 1"));
+    assert!(
+        parse_repairs("no arrow here")
+            .unwrap_err()
+            .contains("line 1")
+    );
     assert!(parse_repairs(" => only right").is_err());
 }
 
@@ -655,9 +698,19 @@ fn coverage_removes_pieces_longest_first() {
         String::new(),
     ];
     assert_eq!(uncovered(block, &pieces), ["Rape > 5%"]);
-    let all: Vec<String> = pieces.iter().cloned().chain(["Rape > 5%".to_string()]).collect();
+    let all: Vec<String> = pieces
+        .iter()
+        .cloned()
+        .chain(["Rape > 5%".to_string()])
+        .collect();
     assert!(uncovered(block, &all).is_empty());
-    assert_eq!(uncovered("Only – punctuation; left.", &["Only".into(), "punctuation".into(), "left".into()]), Vec::<String>::new());
+    assert_eq!(
+        uncovered(
+            "Only – punctuation; left.",
+            &["Only".into(), "punctuation".into(), "left".into()]
+        ),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -678,6 +731,9 @@ fn entries_ignore_other_fields() {
     let entries: Vec<Entry> = serde_saphyr::from_str(yaml).unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].text.as_deref(), Some("I will do it."));
-    assert_eq!(normalise_yaml(entries[1].definition.as_deref().unwrap()), "Monitor across: Workforce");
+    assert_eq!(
+        normalise_yaml(entries[1].definition.as_deref().unwrap()),
+        "Monitor across: Workforce"
+    );
     assert!(entries[1].context.is_none());
 }

@@ -62,7 +62,11 @@ fn pages(out: &Path) -> HashMap<PathBuf, Page> {
 fn resolve(from: &Path, href: &str) -> Option<PathBuf> {
     let mut parts: Vec<String> = from
         .parent()
-        .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     for seg in href.split('/') {
         match seg {
@@ -74,7 +78,12 @@ fn resolve(from: &Path, href: &str) -> Option<PathBuf> {
         }
     }
     let mut path: PathBuf = parts.iter().collect();
-    if href.ends_with('/') || href.is_empty() || href == "." || href.ends_with("/.") || path.as_os_str().is_empty() {
+    if href.ends_with('/')
+        || href.is_empty()
+        || href == "."
+        || href.ends_with("/.")
+        || path.as_os_str().is_empty()
+    {
         path = path.join("index.html");
     }
     Some(path)
@@ -112,18 +121,30 @@ fn check_site(out: &Path) -> usize {
                 }
             };
             if !out.join(&target).is_file() {
-                broken.push(format!("{}: {href} → {} does not exist", from.display(), target.display()));
+                broken.push(format!(
+                    "{}: {href} → {} does not exist",
+                    from.display(),
+                    target.display()
+                ));
                 continue;
             }
             if let Some(f) = fragment {
                 let has = pages.get(&target).is_some_and(|p| p.ids.contains(f));
                 if !has {
-                    broken.push(format!("{}: {href} → no element with id `{f}`", from.display()));
+                    broken.push(format!(
+                        "{}: {href} → no element with id `{f}`",
+                        from.display()
+                    ));
                 }
             }
         }
     }
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
     checked
 }
 
@@ -144,8 +165,17 @@ fn every_internal_link_of_the_west_midlands_site_resolves() {
 
 #[test]
 fn resolving_relative_links() {
-    assert_eq!(resolve(Path::new("a/b/index.html"), "../../c/"), Some(PathBuf::from("c/index.html")));
-    assert_eq!(resolve(Path::new("index.html"), "./"), Some(PathBuf::from("index.html")));
+    assert_eq!(
+        resolve(Path::new("a/b/index.html"), "../../c/"),
+        Some(PathBuf::from("c/index.html"))
+    );
+    assert_eq!(
+        resolve(Path::new("index.html"), "./"),
+        Some(PathBuf::from("index.html"))
+    );
     assert_eq!(resolve(Path::new("index.html"), "../x/"), None);
-    assert_eq!(resolve(Path::new("a/index.html"), "../style.css"), Some(PathBuf::from("style.css")));
+    assert_eq!(
+        resolve(Path::new("a/index.html"), "../style.css"),
+        Some(PathBuf::from("style.css"))
+    );
 }

@@ -45,7 +45,11 @@ fn serve(listener: TcpListener, dir: PathBuf) {
                 }
                 _ => ("404 Not Found", Vec::new()),
             };
-            let mut response = format!("HTTP/1.0 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+            let mut response = format!(
+                "HTTP/1.0 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
             response.extend_from_slice(&body);
             let _ = stream.write_all(&response);
         }
@@ -57,7 +61,8 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     // One write: `write!` would send the pieces separately.
     let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    s.write_all(request.as_bytes()).unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    s.write_all(request.as_bytes())
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
     let mut response = Vec::new();
     s.read_to_end(&mut response).unwrap();
     let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
@@ -126,9 +131,17 @@ fn the_site_works_when_published_under_a_sub_path() {
             continue;
         }
         let html = Html::parse_document(&String::from_utf8_lossy(&body));
-        ids.insert(path.clone(), html.select(&with_id).filter_map(|e| e.value().attr("id")).map(String::from).collect());
+        ids.insert(
+            path.clone(),
+            html.select(&with_id)
+                .filter_map(|e| e.value().attr("id"))
+                .map(String::from)
+                .collect(),
+        );
         for e in html.select(&links) {
-            let Some(href) = e.value().attr("href").or(e.value().attr("src")) else { continue };
+            let Some(href) = e.value().attr("href").or(e.value().attr("src")) else {
+                continue;
+            };
             let local = format!("http://127.0.0.1:{port}");
             let href = href.strip_prefix(&local).unwrap_or(href);
             if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") {
@@ -138,7 +151,11 @@ fn the_site_works_when_published_under_a_sub_path() {
                 Some((t, f)) => (t, Some(f)),
                 None => (href, None),
             };
-            let resolved = if target.is_empty() { path.clone() } else { join(&path, target) };
+            let resolved = if target.is_empty() {
+                path.clone()
+            } else {
+                join(&path, target)
+            };
             if !resolved.starts_with(PREFIX) {
                 problems.push(format!("{path}: {href} escapes the sub-path ({resolved})"));
                 continue;
@@ -156,12 +173,23 @@ fn the_site_works_when_published_under_a_sub_path() {
             problems.push(format!("{from}: {page}#{fragment} has no such anchor"));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     println!("crawled {} addresses under {PREFIX}", seen.len());
-    assert!(seen.len() > 200, "only {} addresses reached from the home page", seen.len());
+    assert!(
+        seen.len() > 200,
+        "only {} addresses reached from the home page",
+        seen.len()
+    );
     // Absolute addresses use the sub-path too.
     let sitemap = std::fs::read_to_string(out.path().join("sitemap.xml")).unwrap();
-    assert!(sitemap.contains(&format!("http://127.0.0.1:{port}{PREFIX}decisions/004-2014/")));
+    assert!(sitemap.contains(&format!(
+        "http://127.0.0.1:{port}{PREFIX}decisions/004-2014/"
+    )));
     let (status, _) = get(port, &format!("{PREFIX}../Cargo.toml"));
     assert_eq!(status, 404);
 }

@@ -77,8 +77,16 @@ fn check_reports_no_errors_on_the_real_content() {
 fn the_plan_has_its_commitments_and_metrics() {
     let commitments = record_pages("commitments");
     let metrics = record_pages("metrics");
-    println!("{} commitment pages, {} metric pages", commitments.len(), metrics.len());
-    assert!(commitments.len() >= 100, "{} commitment pages", commitments.len());
+    println!(
+        "{} commitment pages, {} metric pages",
+        commitments.len(),
+        metrics.len()
+    );
+    assert!(
+        commitments.len() >= 100,
+        "{} commitment pages",
+        commitments.len()
+    );
     assert!(metrics.len() >= 40, "{} metric pages", metrics.len());
 }
 
@@ -130,10 +138,21 @@ fn the_grants_table_has_its_amounts_and_the_missing_one_is_not_stated() {
         assert!(t.contains(amount), "{amount} missing: {t}");
     }
     let row = Selector::parse("tr#general-commissioning").unwrap();
-    let general = html.select(&row).next().expect("a General Commissioning row");
+    let general = html
+        .select(&row)
+        .next()
+        .expect("a General Commissioning row");
     let row_text: String = general.text().collect();
-    assert!(row_text.to_lowercase().contains("not stated in the published plan"), "{row_text}");
-    assert!(!t.contains("Total"), "no total may be claimed when an amount is missing");
+    assert!(
+        row_text
+            .to_lowercase()
+            .contains("not stated in the published plan"),
+        "{row_text}"
+    );
+    assert!(
+        !t.contains("Total"),
+        "no total may be claimed when an amount is missing"
+    );
     assert!(t.contains("£641m") || text(&page("plan/2021-2025/section-6")).contains("£641m"));
 }
 
@@ -155,13 +174,22 @@ fn decision_004_2014_shows_the_notice() {
     let html = page("decisions/004-2014");
     let t = text(&html);
     assert!(t.contains("Mark Wentzell"), "contact officer");
-    assert!(t.contains("That the Police and Crime Plan as drafted"), "decision text");
-    assert!(t.contains("Signed: Bob Jones, 5 March 2014"), "signature and date");
+    assert!(
+        t.contains("That the Police and Crime Plan as drafted"),
+        "decision text"
+    );
+    assert!(
+        t.contains("Signed: Bob Jones, 5 March 2014"),
+        "signature and date"
+    );
     for n in [1, 12, 19, 20] {
         let s = Selector::parse(&format!("li#para-{n}")).unwrap();
         assert!(html.select(&s).next().is_some(), "paragraph {n}");
     }
-    assert!(t.contains("not published on this site"), "decision 002/2014 is cited but not held");
+    assert!(
+        t.contains("not published on this site"),
+        "decision 002/2014 is cited but not held"
+    );
 }
 
 #[test]
@@ -169,14 +197,19 @@ fn the_response_answers_each_panel_recommendation_at_its_anchor() {
     let report = page("panel/2014-02-14-report");
     let recs: Vec<String> = {
         let s = Selector::parse("ol.recommendations > li[id]").unwrap();
-        report.select(&s).map(|e| e.value().attr("id").unwrap().to_string()).collect()
+        report
+            .select(&s)
+            .map(|e| e.value().attr("id").unwrap().to_string())
+            .collect()
     };
     assert!(recs.len() >= 5, "{recs:?}");
     let response = page("responses/2014-02-28");
     let answers = hrefs(&response, "ol.answers a");
     for rec in &recs {
         assert!(
-            answers.iter().any(|h| h.ends_with(&format!("panel/2014-02-14-report/#{rec}"))),
+            answers
+                .iter()
+                .any(|h| h.ends_with(&format!("panel/2014-02-14-report/#{rec}"))),
             "no answer links to #{rec}: {answers:?}"
         );
     }
@@ -203,26 +236,50 @@ fn the_2021_plan_timeline_shows_the_seed_dates_and_the_missing_documents() {
         .select(&missing)
         .map(|e| e.text().collect::<String>())
         .collect();
-    assert!(missing.iter().any(|m| m.contains("Panel's report")), "{missing:?}");
-    assert!(missing.iter().any(|m| m.contains("response")), "{missing:?}");
-    assert!(missing.iter().all(|m| m.contains("not published on this site")), "{missing:?}");
+    assert!(
+        missing.iter().any(|m| m.contains("Panel's report")),
+        "{missing:?}"
+    );
+    assert!(
+        missing.iter().any(|m| m.contains("response")),
+        "{missing:?}"
+    );
+    assert!(
+        missing
+            .iter()
+            .all(|m| m.contains("not published on this site")),
+        "{missing:?}"
+    );
 }
 
 #[test]
 fn the_decision_chain_of_2014_is_joined_up() {
     let decision = page("decisions/004-2014");
     let links = hrefs(&decision, "main a");
-    for target in ["panel/2014-02-14-report/", "responses/2014-02-28/", "variations/2014/"] {
-        assert!(links.iter().any(|h| h.contains(target)), "004/2014 does not link to {target}");
+    for target in [
+        "panel/2014-02-14-report/",
+        "responses/2014-02-28/",
+        "variations/2014/",
+    ] {
+        assert!(
+            links.iter().any(|h| h.contains(target)),
+            "004/2014 does not link to {target}"
+        );
     }
     let variation = text(&page("variations/2014"));
-    assert!(variation.contains("Report of the West Midlands Police and Crime Panel"), "{variation}");
+    assert!(
+        variation.contains("Report of the West Midlands Police and Crime Panel"),
+        "{variation}"
+    );
 }
 
 #[test]
 fn the_plan_links_to_the_decision_that_issued_it() {
     let links = hrefs(&page("plan/2021-2025"), "main a");
-    assert!(links.iter().any(|h| h.contains("decisions/006-2021/")), "{links:?}");
+    assert!(
+        links.iter().any(|h| h.contains("decisions/006-2021/")),
+        "{links:?}"
+    );
     let d = text(&page("decisions/006-2021"));
     assert!(d.contains("The decision notice itself is not published on this site"));
 }

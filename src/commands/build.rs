@@ -25,7 +25,10 @@ pub fn run(args: Args) -> i32 {
         eprint!("{report}");
     }
     let Some(output) = output else {
-        eprintln!("Build failed; {} was left as it was.", args.output.display());
+        eprintln!(
+            "Build failed; {} was left as it was.",
+            args.output.display()
+        );
         return 1;
     };
     if let Err(e) = crate::output::write_atomic(&args.output, &output.files) {

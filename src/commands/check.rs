@@ -8,7 +8,8 @@ pub fn run(options: Options, strict: bool) -> i32 {
     if let Some(o) = &output {
         let today = jiff::Zoned::now().date();
         let today = crate::types::Date::parse(&today.to_string());
-        if let Some(d) = today.and_then(|t| crate::checks::accessibility_review(&o.site.config, t)) {
+        if let Some(d) = today.and_then(|t| crate::checks::accessibility_review(&o.site.config, t))
+        {
             diagnostics.push(d);
         }
     }
@@ -24,7 +25,11 @@ pub fn run(options: Options, strict: bool) -> i32 {
         return 1;
     }
     if let Some(o) = output {
-        println!("No errors: {} records, {} pages would be written.", o.site.records.metas().len(), o.pages);
+        println!(
+            "No errors: {} records, {} pages would be written.",
+            o.site.records.metas().len(),
+            o.pages
+        );
     }
     0
 }

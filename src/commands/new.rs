@@ -28,7 +28,11 @@ const FILES: &[(&str, &str)] = scaffold![
 ];
 
 pub fn run(dir: &Path) -> i32 {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         eprintln!("error: {} already exists and is not empty", dir.display());
         eprintln!("  = help: choose a new folder name; plansite new never overwrites files");
         return 2;
@@ -48,6 +52,10 @@ pub fn run(dir: &Path) -> i32 {
     }
     println!("Made a new site in {}. Next:", dir.display());
     println!("  plansite build --root {}", dir.display());
-    println!("  then open {}/public/index.html, or run `plansite serve --root {}`", dir.display(), dir.display());
+    println!(
+        "  then open {}/public/index.html, or run `plansite serve --root {}`",
+        dir.display(),
+        dir.display()
+    );
     0
 }

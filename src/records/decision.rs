@@ -165,7 +165,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         parsed
     });
     let (key, id_span) = match (&number, &raw.id) {
-        (Some(n), _) => (n.slug(), cx.span(raw.number.as_ref().expect("number parsed"))),
+        (Some(n), _) => (
+            n.slug(),
+            cx.span(raw.number.as_ref().expect("number parsed")),
+        ),
         (None, Some(id)) => (cx.id(id), cx.span(id)),
         (None, None) => {
             if raw.number.is_none() {
@@ -175,11 +178,18 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     "give the decision's number as written (`number: \"004/2014\"`), or an `id` if it has no number",
                 );
             }
-            (file.stem().to_string(), crate::diagnostics::Span::file(&file.path))
+            (
+                file.stem().to_string(),
+                crate::diagnostics::Span::file(&file.path),
+            )
         }
     };
     let confidential = raw.status == Status::Confidential;
-    if matches!(raw.status, Status::Confidential | Status::PartlyConfidential) && raw.confidential_reason.is_none() {
+    if matches!(
+        raw.status,
+        Status::Confidential | Status::PartlyConfidential
+    ) && raw.confidential_reason.is_none()
+    {
         cx.error(
             crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
             "a confidential decision must state why it is confidential",
@@ -204,7 +214,11 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         let body = cx.body(
             fm.body,
             fm.body_line,
-            Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+            Settings {
+                numbered_paragraphs: true,
+                heading_shift: 1,
+                relation: Relation::Mentions,
+            },
         );
         (executive_summary, decision, declaration, implications, body)
     };
@@ -213,17 +227,31 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         .iter()
         .map(|p| BackgroundPaper {
             title: p.title.clone(),
-            decision: p.decision.as_ref().map(|d| cx.typed(Kind::Decision, d, Relation::Cites)),
+            decision: p
+                .decision
+                .as_ref()
+                .map(|d| cx.typed(Kind::Decision, d, Relation::Cites)),
             url: p.url.clone(),
         })
         .collect();
-    let plan = raw.plan.as_ref().map(|p| cx.typed(Kind::Plan, p, Relation::Issues));
-    let variation = raw.variation.as_ref().map(|v| cx.typed(Kind::Variation, v, Relation::Approves));
+    let plan = raw
+        .plan
+        .as_ref()
+        .map(|p| cx.typed(Kind::Plan, p, Relation::Issues));
+    let variation = raw
+        .variation
+        .as_ref()
+        .map(|v| cx.typed(Kind::Variation, v, Relation::Approves));
     let commitments = cx.typed_all(Kind::Commitment, &raw.commitments, Relation::Delivers);
     let contact_officer = match (raw.contact_officer, raw.officer, raw.officer_role) {
         (Some(o), _, _) => Some(o),
         (None, None, None) => None,
-        (None, name, role) => Some(Officer { name, role, telephone: None, email: None }),
+        (None, name, role) => Some(Officer {
+            name,
+            role,
+            telephone: None,
+            email: None,
+        }),
     };
     let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
     let common = Common {

@@ -144,14 +144,26 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }
         parsed
     };
-    let stated_total = raw.stated_total.as_ref().and_then(|v| decimal(&mut cx, v, "stated_total"));
-    let tolerance = raw.total_tolerance.as_ref().and_then(|v| decimal(&mut cx, v, "total_tolerance"));
-    let plan = raw.plan.as_ref().map(|p| cx.typed(Kind::Plan, p, Relation::PartOf));
+    let stated_total = raw
+        .stated_total
+        .as_ref()
+        .and_then(|v| decimal(&mut cx, v, "stated_total"));
+    let tolerance = raw
+        .total_tolerance
+        .as_ref()
+        .and_then(|v| decimal(&mut cx, v, "total_tolerance"));
+    let plan = raw
+        .plan
+        .as_ref()
+        .map(|p| cx.typed(Kind::Plan, p, Relation::PartOf));
     let section = match (&raw.plan, &raw.section) {
         (Some(p), Some(s)) => Some(cx.section_ref(p, s, None)),
         _ => None,
     };
-    let approved_by = raw.approved_by.as_ref().map(|d| cx.typed(Kind::Decision, d, Relation::Approves));
+    let approved_by = raw
+        .approved_by
+        .as_ref()
+        .map(|d| cx.typed(Kind::Decision, d, Relation::Approves));
     let intro = cx.markdown(&raw.intro, Settings::default());
     let notes = cx.markdown(&raw.notes, Settings::default());
 
@@ -163,10 +175,18 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         let row_id = rcx.id(&r.id);
         if seen.contains(&row_id) {
             let span = rcx.span(&r.id);
-            rcx.error(span, format!("two rows have the id `{row_id}`"), "give each row of a table its own id");
+            rcx.error(
+                span,
+                format!("two rows have the id `{row_id}`"),
+                "give each row of a table its own id",
+            );
         }
         seen.push(row_id.clone());
-        let amount = r.amount.as_ref().and_then(|v| decimal(&mut rcx, v, "amount")).map(|amount| Money { amount, unit });
+        let amount = r
+            .amount
+            .as_ref()
+            .and_then(|v| decimal(&mut rcx, v, "amount"))
+            .map(|amount| Money { amount, unit });
         if amount.is_none() && r.amount.is_none() && r.amount_note.is_none() {
             let span = rcx.span(&r.id);
             rcx.error(
@@ -177,12 +197,25 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }
         let purpose = rcx.markdown(&r.purpose, Settings::default());
         let conditions = rcx.markdown(&r.conditions, Settings::default());
-        let approved = r.approved_by.as_ref().map(|d| rcx.typed(Kind::Decision, d, Relation::Approves));
+        let approved = r
+            .approved_by
+            .as_ref()
+            .map(|d| rcx.typed(Kind::Decision, d, Relation::Approves));
         let award_date = rcx.date(&r.award_date);
         let commitments = rcx.typed_all(Kind::Commitment, &r.commitments, Relation::Funds);
         let key = format!("{}/{}", id, row_id);
-        let mut meta = Meta::new(Kind::Grant, key, r.area.clone(), &file.path, rcx.span(&r.id));
-        let common = Common { draft: raw.draft, aliases: r.aliases, ..Common::default() };
+        let mut meta = Meta::new(
+            Kind::Grant,
+            key,
+            r.area.clone(),
+            &file.path,
+            rcx.span(&r.id),
+        );
+        let common = Common {
+            draft: raw.draft,
+            aliases: r.aliases,
+            ..Common::default()
+        };
         rcx.finish_meta(&mut meta, &common);
         diagnostics.append(&mut rcx.diagnostics);
         rows.push(GrantRow {
@@ -201,7 +234,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             approved_by: approved,
             award_date,
             commitments,
-            amount_span: r.amount.as_ref().map(|v| crate::load::span_of(&file.path, 1, &v.referenced)),
+            amount_span: r
+                .amount
+                .as_ref()
+                .map(|v| crate::load::span_of(&file.path, 1, &v.referenced)),
         });
     }
     let mut meta = Meta::new(Kind::Grants, id, raw.title, &file.path, cx.span(&raw.id));

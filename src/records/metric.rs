@@ -124,7 +124,13 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             }
             parsed
         });
-        let mut meta = Meta::new(Kind::Metric, id, raw.name.clone(), &file.path, cx.span(&raw.id));
+        let mut meta = Meta::new(
+            Kind::Metric,
+            id,
+            raw.name.clone(),
+            &file.path,
+            cx.span(&raw.id),
+        );
         let common = Common {
             draft: raw.draft,
             aliases: raw.aliases,
@@ -168,7 +174,10 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         Err(e) => {
             return (
                 Parsed::Nothing,
-                vec![Diagnostic::error(Some(Span::new(&file.path, 1, 1)), format!("cannot read the CSV header: {e}"))],
+                vec![Diagnostic::error(
+                    Some(Span::new(&file.path, 1, 1)),
+                    format!("cannot read the CSV header: {e}"),
+                )],
             );
         }
     };
@@ -200,7 +209,10 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
         let period_text = record.get(0).unwrap_or("").trim();
         let value_text = record.get(1).unwrap_or("").trim();
-        let value_col = record.get(0).map(|c| c.chars().count() as u32 + 2).unwrap_or(1);
+        let value_col = record
+            .get(0)
+            .map(|c| c.chars().count() as u32 + 2)
+            .unwrap_or(1);
         let period = Period::parse(period_text);
         if period.is_none() {
             diagnostics.push(
@@ -223,10 +235,13 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }
         if let (Some(period), Some(value)) = (period, value) {
             if points.iter().any(|p| p.sort == period) {
-                diagnostics.push(Diagnostic::error(
-                    Some(Span::new(&file.path, line, 1)),
-                    format!("period `{period_text}` appears twice"),
-                ).with_help("each period has one value; remove or correct the repeated row"));
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(Span::new(&file.path, line, 1)),
+                        format!("period `{period_text}` appears twice"),
+                    )
+                    .with_help("each period has one value; remove or correct the repeated row"),
+                );
                 continue;
             }
             points.push(Point {
@@ -235,7 +250,11 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 sort: period,
                 value,
                 value_text: value.grouped(),
-                note: record.get(2).map(str::trim).filter(|n| !n.is_empty()).map(String::from),
+                note: record
+                    .get(2)
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(String::from),
             });
         }
     }
@@ -266,13 +285,21 @@ mod tests {
     fn a_bad_row_names_its_line_and_column() {
         let (_, d) = parse_series(&csv("period,value\n2022-Q1,5.4\n2022-Q9,6\n2022-Q3,lots\n"));
         assert_eq!(d.len(), 2, "{d:?}");
-        assert_eq!(d[0].span.as_ref().unwrap().to_string(), "content/metrics/series/m.csv:3:1");
-        assert_eq!(d[1].span.as_ref().unwrap().to_string(), "content/metrics/series/m.csv:4:9");
+        assert_eq!(
+            d[0].span.as_ref().unwrap().to_string(),
+            "content/metrics/series/m.csv:3:1"
+        );
+        assert_eq!(
+            d[1].span.as_ref().unwrap().to_string(),
+            "content/metrics/series/m.csv:4:9"
+        );
     }
 
     #[test]
     fn points_are_sorted_by_period() {
-        let (p, d) = parse_series(&csv("period,value,note\n2022-Q2,6.1,provisional\n2022-Q1,5.4,\n"));
+        let (p, d) = parse_series(&csv(
+            "period,value,note\n2022-Q2,6.1,provisional\n2022-Q1,5.4,\n",
+        ));
         assert!(d.is_empty());
         let Parsed::Series(s) = p else { panic!() };
         assert_eq!(s.points[0].period, "2022-Q1");

@@ -20,7 +20,9 @@ use serde::{Serialize, Serializer};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::load::{FrontMatter, SourceFile, decode_yaml, scalar_origin, span_of, split_front_matter};
+use crate::load::{
+    FrontMatter, SourceFile, decode_yaml, scalar_origin, span_of, split_front_matter,
+};
 use crate::markdown::{self, Rendered, Settings};
 use crate::refs::{Ref, Relation, parse_reference, typed_reference};
 use crate::types::{Date, Kind, valid_id};
@@ -367,7 +369,7 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         )
     };
     match (top, ext) {
-        ("" , "yaml" | "yml") if file.stem() == "site" => (Parsed::Nothing, Vec::new()),
+        ("", "yaml" | "yml") if file.stem() == "site" => (Parsed::Nothing, Vec::new()),
         ("plans", "yaml" | "yml") if file.stem() == "plan" => plan::parse_plan(file),
         ("plans", "md") => plan::parse_section(file),
         ("variations", "md") => variation::parse(file),
@@ -380,7 +382,9 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("responses", "md") => response::parse(file),
         ("papers", "md") => paper::parse(file),
         ("pages", "md") => page::parse(file),
-        (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => (Parsed::Nothing, Vec::new()),
+        (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
+            (Parsed::Nothing, Vec::new())
+        }
         _ => unexpected(&format!("`{}`", file.path.display())),
     }
 }
@@ -388,9 +392,7 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
 /// Decodes a YAML file that holds a list of records one item at a time,
 /// so that one bad item does not hide the others or their errors. Items
 /// are the block-style entries starting with `- ` at the left margin.
-pub fn decode_list<T: serde::de::DeserializeOwned>(
-    file: &SourceFile,
-) -> (Vec<T>, Vec<Diagnostic>) {
+pub fn decode_list<T: serde::de::DeserializeOwned>(file: &SourceFile) -> (Vec<T>, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let chunks = list_chunks(&file.text);
@@ -418,7 +420,8 @@ fn list_chunks(text: &str) -> Vec<(u32, &str)> {
     for (i, line) in text.split_inclusive('\n').enumerate() {
         if line.starts_with("- ") || line.trim_end() == "-" {
             starts.push((i as u32 + 1, offset));
-        } else if !starts.is_empty() || line.trim().is_empty() || line.trim_start().starts_with('#') {
+        } else if !starts.is_empty() || line.trim().is_empty() || line.trim_start().starts_with('#')
+        {
             // inside an item, or leading blank and comment lines
         } else {
             // Something other than a list item at the top: not block style.
@@ -447,7 +450,11 @@ pub fn salvage_keys(file: &SourceFile) -> Vec<String> {
             matches!(field.trim(), "id" | "number").then(|| {
                 let v = value.trim().trim_matches('"').trim_matches('\'');
                 crate::refs::key_for(
-                    if field.trim() == "number" { Kind::Decision } else { Kind::Page },
+                    if field.trim() == "number" {
+                        Kind::Decision
+                    } else {
+                        Kind::Page
+                    },
                     v,
                 )
             })

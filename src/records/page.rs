@@ -40,8 +40,20 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let id = cx.id(&raw.id);
     let body = cx.body(fm.body, fm.body_line, Settings::default());
     let mut meta = Meta::new(Kind::Page, id, raw.title, &file.path, cx.span(&raw.id));
-    let common = Common { draft: raw.draft, aliases: raw.aliases, updated: raw.updated, related: raw.related };
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
-    (Parsed::Page(Box::new(Page { meta, description: raw.description, body })), diagnostics)
+    (
+        Parsed::Page(Box::new(Page {
+            meta,
+            description: raw.description,
+            body,
+        })),
+        diagnostics,
+    )
 }

@@ -116,27 +116,56 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let id = cx.id(&raw.id);
     let date = cx.date(&raw.date);
     let meeting_date = cx.date(&raw.meeting_date);
-    let concerns = raw.concerns.as_ref().and_then(|c| cx.reference(c, Relation::Concerns));
+    let concerns = raw
+        .concerns
+        .as_ref()
+        .and_then(|c| cx.reference(c, Relation::Concerns));
     let mut recommendations: Vec<Recommendation> = Vec::new();
     for r in &raw.recommendations {
         let rec_id = cx.id(&r.id);
         if recommendations.iter().any(|x| x.id == rec_id) {
             let span = cx.span(&r.id);
-            cx.error(span, format!("two recommendations have the id `{rec_id}`"), "give each recommendation its own id; it becomes its anchor `#rec-<id>`");
+            cx.error(
+                span,
+                format!("two recommendations have the id `{rec_id}`"),
+                "give each recommendation its own id; it becomes its anchor `#rec-<id>`",
+            );
         }
-        let text = cx.markdown(&Some(r.text.clone()), Settings::default()).unwrap_or_default();
-        let about = r.about.iter().filter_map(|a| cx.reference(a, Relation::RecommendationAbout)).collect();
+        let text = cx
+            .markdown(&Some(r.text.clone()), Settings::default())
+            .unwrap_or_default();
+        let about = r
+            .about
+            .iter()
+            .filter_map(|a| cx.reference(a, Relation::RecommendationAbout))
+            .collect();
         let anchor = format!("rec-{rec_id}");
         cx.anchors.push(anchor.clone());
-        recommendations.push(Recommendation { id: rec_id, anchor, theme: r.theme.clone(), text, about, answers: Vec::new() });
+        recommendations.push(Recommendation {
+            id: rec_id,
+            anchor,
+            theme: r.theme.clone(),
+            text,
+            about,
+            answers: Vec::new(),
+        });
     }
     let body = cx.body(
         fm.body,
         fm.body_line,
-        Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+        Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            relation: Relation::Mentions,
+        },
     );
     let mut meta = Meta::new(Kind::Panel, id, raw.title, &file.path, cx.span(&raw.id));
-    let common = Common { draft: raw.draft, aliases: raw.aliases, updated: raw.updated, related: raw.related };
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (

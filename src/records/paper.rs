@@ -53,10 +53,19 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let body = cx.body(
         fm.body,
         fm.body_line,
-        Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+        Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            relation: Relation::Mentions,
+        },
     );
     let mut meta = Meta::new(Kind::Paper, id, raw.title, &file.path, cx.span(&raw.id));
-    let common = Common { draft: raw.draft, aliases: raw.aliases, updated: raw.updated, related: raw.related };
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (

@@ -126,8 +126,14 @@ pub fn parse_steps(cx: &mut Cx<'_>, raw: &[RawStep]) -> Vec<Step> {
             date: cx.date(&s.date),
             from: cx.date(&s.from),
             to: cx.date(&s.to),
-            source: s.source.as_ref().and_then(|r| cx.reference(r, Relation::Evidences)),
-            record: s.record.as_ref().and_then(|r| cx.reference(r, Relation::Evidences)),
+            source: s
+                .source
+                .as_ref()
+                .and_then(|r| cx.reference(r, Relation::Evidences)),
+            record: s
+                .record
+                .as_ref()
+                .and_then(|r| cx.reference(r, Relation::Evidences)),
             note: s.note.clone(),
             span: cx.span(&s.step),
         })
@@ -164,11 +170,18 @@ pub fn parse_plan(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             "keep a plan and its sections in a folder named after the plan's id",
         );
     }
-    let issued_by = raw.issued_by.as_ref().map(|d| cx.typed(Kind::Decision, d, Relation::Mentions));
+    let issued_by = raw
+        .issued_by
+        .as_ref()
+        .map(|d| cx.typed(Kind::Decision, d, Relation::Mentions));
     let published = cx.date(&raw.published);
     let summary = cx.markdown(&raw.summary, Settings::default());
     for s in &raw.sections {
-        let key = Spanned { value: format!("{id}/{}", s.value), referenced: s.referenced, defined: s.defined };
+        let key = Spanned {
+            value: format!("{id}/{}", s.value),
+            referenced: s.referenced,
+            defined: s.defined,
+        };
         cx.typed(Kind::Section, &key, Relation::PartOf);
     }
     let process = parse_steps(&mut cx, &raw.process);
@@ -232,7 +245,13 @@ pub fn parse_section(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let id = cx.id(&raw.id);
     let plan = file.rel.split('/').nth(1).unwrap_or("").to_string();
     let body = cx.body(fm.body, fm.body_line, Settings::default());
-    let mut meta = Meta::new(Kind::Section, format!("{plan}/{id}"), raw.title, &file.path, cx.span(&raw.id));
+    let mut meta = Meta::new(
+        Kind::Section,
+        format!("{plan}/{id}"),
+        raw.title,
+        &file.path,
+        cx.span(&raw.id),
+    );
     let common = Common {
         draft: raw.draft,
         aliases: raw.aliases,

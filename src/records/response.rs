@@ -95,7 +95,12 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let mut answers = Vec::new();
     for a in &raw.answers {
         let written = format!("{}#rec-{}", raw.responds_to.value, a.recommendation.value);
-        let r = typed_reference(Kind::Panel, &written, cx.span(&a.recommendation), Relation::RespondsTo);
+        let r = typed_reference(
+            Kind::Panel,
+            &written,
+            cx.span(&a.recommendation),
+            Relation::RespondsTo,
+        );
         cx.refs.push(r.clone());
         let text = cx.markdown(&a.text, Settings::default());
         let anchor = format!("answer-{}", a.recommendation.value);
@@ -112,10 +117,19 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let body = cx.body(
         fm.body,
         fm.body_line,
-        Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+        Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            relation: Relation::Mentions,
+        },
     );
     let mut meta = Meta::new(Kind::Response, id, raw.title, &file.path, cx.span(&raw.id));
-    let common = Common { draft: raw.draft, aliases: raw.aliases, updated: raw.updated, related: raw.related };
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (

@@ -51,17 +51,32 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     };
     let mut cx = Cx::new(&file.path, fm.yaml_line);
     let id = cx.id(&raw.id);
-    let plan = raw.plan.as_ref().map(|p| cx.typed(Kind::Plan, p, Relation::Mentions));
+    let plan = raw
+        .plan
+        .as_ref()
+        .map(|p| cx.typed(Kind::Plan, p, Relation::Mentions));
     let date = cx.date(&raw.date);
-    let approved_by = raw.approved_by.as_ref().map(|d| cx.typed(Kind::Decision, d, Relation::Mentions));
+    let approved_by = raw
+        .approved_by
+        .as_ref()
+        .map(|d| cx.typed(Kind::Decision, d, Relation::Mentions));
     let process = parse_steps(&mut cx, &raw.process);
     let body = cx.body(
         fm.body,
         fm.body_line,
-        Settings { numbered_paragraphs: true, heading_shift: 1, relation: Relation::Mentions },
+        Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            relation: Relation::Mentions,
+        },
     );
     let mut meta = Meta::new(Kind::Variation, id, raw.title, &file.path, cx.span(&raw.id));
-    let common = Common { draft: raw.draft, aliases: raw.aliases, updated: raw.updated, related: raw.related };
+    let common = Common {
+        draft: raw.draft,
+        aliases: raw.aliases,
+        updated: raw.updated,
+        related: raw.related,
+    };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (

@@ -23,7 +23,11 @@ pub fn svg(metric: &Metric) -> Option<String> {
     }
     let values: Vec<f64> = points.iter().map(|p| p.value.to_f64()).collect();
     let target = metric.target_value.map(|t| t.to_f64());
-    let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
+    let mut lo = values
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .min(0.0);
     let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if let Some(t) = target {
         lo = lo.min(t);
@@ -44,7 +48,15 @@ pub fn svg(metric: &Metric) -> Option<String> {
     };
     let y = |v: f64| TOP + plot_h * (1.0 - (v - lo) / (hi - lo));
     let unit = metric.unit.as_deref().unwrap_or("");
-    let fmt = |v: &str| if unit == "%" { format!("{v}%") } else if unit.is_empty() || unit == "number" { v.to_string() } else { format!("{v} {unit}") };
+    let fmt = |v: &str| {
+        if unit == "%" {
+            format!("{v}%")
+        } else if unit.is_empty() || unit == "number" {
+            v.to_string()
+        } else {
+            format!("{v} {unit}")
+        }
+    };
 
     let latest = points.last().expect("not empty");
     let mut desc = format!(
@@ -94,7 +106,13 @@ pub fn svg(metric: &Metric) -> Option<String> {
     let label_every = (points.len() / 8).max(1);
     for (i, p) in points.iter().enumerate() {
         if i % label_every == 0 || i == points.len() - 1 {
-            let anchor = if i == points.len() - 1 && points.len() > 1 { "end" } else if i == 0 && points.len() > 1 { "start" } else { "middle" };
+            let anchor = if i == points.len() - 1 && points.len() > 1 {
+                "end"
+            } else if i == 0 && points.len() > 1 {
+                "start"
+            } else {
+                "middle"
+            };
             let _ = write!(
                 s,
                 "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
@@ -120,7 +138,11 @@ pub fn svg(metric: &Metric) -> Option<String> {
         .enumerate()
         .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
         .collect();
-    let _ = write!(s, "<polyline class=\"series\" points=\"{}\"/>", path.join(" "));
+    let _ = write!(
+        s,
+        "<polyline class=\"series\" points=\"{}\"/>",
+        path.join(" ")
+    );
     for (i, v) in values.iter().enumerate() {
         // Markers are squares as well as a colour, so the line is readable
         // without colour.
@@ -137,7 +159,11 @@ pub fn svg(metric: &Metric) -> Option<String> {
 
 /// Axis labels carry only a short unit; a long one is in the caption.
 fn axis_label(v: &str, unit: &str) -> String {
-    if unit == "%" { format!("{v}%") } else { v.to_string() }
+    if unit == "%" {
+        format!("{v}%")
+    } else {
+        v.to_string()
+    }
 }
 
 fn trim_number(v: f64) -> String {

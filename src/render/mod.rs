@@ -59,8 +59,12 @@ pub fn expand_references(html: &str, site: &Site, root: &str) -> String {
             }
             // Only citations may point at records the site does not hold.
             None => {
-                let written = label.map(str::to_string).unwrap_or_else(|| escape_html(key));
-                format!("{written} <span class=\"not-published\">(not published on this site)</span>")
+                let written = label
+                    .map(str::to_string)
+                    .unwrap_or_else(|| escape_html(key));
+                format!(
+                    "{written} <span class=\"not-published\">(not published on this site)</span>"
+                )
             }
         }
     })

@@ -98,7 +98,11 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         let tables: Vec<Value> = r
             .grants
             .iter()
-            .filter(|g| g.plan.as_ref().is_some_and(|p| p.target.key == plan.meta.key))
+            .filter(|g| {
+                g.plan
+                    .as_ref()
+                    .is_some_and(|p| p.target.key == plan.meta.key)
+            })
             .map(|g| json!({"title": g.meta.title, "url": g.meta.url}))
             .collect();
         let counts = json!({
@@ -115,9 +119,14 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({"sections": sections, "grants_tables": tables, "counts": counts, "timeline": timeline}),
         ));
     }
-    jobs.push(list_job("plan/", "plans.html", "Plans", json!({
-        "items": r.plans.iter().map(|p| to_value(p, site)).collect::<Vec<_>>(),
-    })));
+    jobs.push(list_job(
+        "plan/",
+        "plans.html",
+        "Plans",
+        json!({
+            "items": r.plans.iter().map(|p| to_value(p, site)).collect::<Vec<_>>(),
+        }),
+    ));
     for (i, s) in r.sections.iter().enumerate() {
         let plan = r.plans.iter().find(|p| p.meta.key == s.plan);
         let in_section = |section: &crate::refs::Ref| section.target.key == s.meta.key;
@@ -142,9 +151,14 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             .filter(|c| in_section(&c.section) && c.section.target.fragment.is_none())
             .map(|c| summary(&c.meta, c.text.inline_html()))
             .collect();
-        let prev = i.checked_sub(1).and_then(|p| r.sections.get(p)).filter(|p| p.plan == s.plan);
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| r.sections.get(p))
+            .filter(|p| p.plan == s.plan);
         let next = r.sections.get(i + 1).filter(|n| n.plan == s.plan);
-        let link = |x: Option<&crate::records::Section>| x.map(|x| json!({"title": x.meta.title, "url": x.meta.url, "number": x.number}));
+        let link = |x: Option<&crate::records::Section>| {
+            x.map(|x| json!({"title": x.meta.title, "url": x.meta.url, "number": x.number}))
+        };
         let mut crumbs = vec![crumb("Plans", "plan/")];
         if let Some(p) = plan {
             crumbs.push(crumb(&p.meta.title, &p.meta.url));
@@ -226,12 +240,17 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             ));
         }
     }
-    jobs.push(list_job("grants/", "grants-index.html", "Grants", json!({
-        "items": r.grants.iter().map(|g| json!({
-            "title": g.meta.title, "url": g.meta.url, "financial_year": g.financial_year,
-            "rows": g.rows.len(), "unit": g.unit_label, "note": g.total.note,
-        })).collect::<Vec<_>>(),
-    })));
+    jobs.push(list_job(
+        "grants/",
+        "grants-index.html",
+        "Grants",
+        json!({
+            "items": r.grants.iter().map(|g| json!({
+                "title": g.meta.title, "url": g.meta.url, "financial_year": g.financial_year,
+                "rows": g.rows.len(), "unit": g.unit_label, "note": g.total.note,
+            })).collect::<Vec<_>>(),
+        }),
+    ));
 
     // Decisions.
     for d in &r.decisions {
@@ -240,11 +259,21 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             let y = date.year().to_string();
             crumbs.push((y.clone(), format!("browse/decision/{y}/")));
         }
-        jobs.push(record_job(site, &d.meta, "decision.html", to_value(d, site), crumbs, json!({})));
+        jobs.push(record_job(
+            site,
+            &d.meta,
+            "decision.html",
+            to_value(d, site),
+            crumbs,
+            json!({}),
+        ));
     }
     let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for d in &r.decisions {
-        let year = d.date().map(|x| x.year().to_string()).unwrap_or_else(|| "Undated".into());
+        let year = d
+            .date()
+            .map(|x| x.year().to_string())
+            .unwrap_or_else(|| "Undated".into());
         by_year.entry(year).or_default().push(json!({
             "title": d.meta.title, "url": d.meta.url, "number": d.number,
             "date": d.date(), "status": d.status_label, "confidential": d.confidential,
@@ -255,39 +284,117 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         .rev()
         .map(|(year, items)| json!({"year": year, "items": items}))
         .collect();
-    jobs.push(list_job("decisions/", "decisions.html", "Decisions", json!({"years": years, "count": r.decisions.len()})));
+    jobs.push(list_job(
+        "decisions/",
+        "decisions.html",
+        "Decisions",
+        json!({"years": years, "count": r.decisions.len()}),
+    ));
 
     // Panel documents, responses, papers, variations, pages.
     for p in &r.panel {
-        jobs.push(record_job(site, &p.meta, "panel.html", to_value(p, site), vec![crumb("Police and Crime Panel", "panel/")], json!({})));
+        jobs.push(record_job(
+            site,
+            &p.meta,
+            "panel.html",
+            to_value(p, site),
+            vec![crumb("Police and Crime Panel", "panel/")],
+            json!({}),
+        ));
     }
     for x in &r.responses {
-        jobs.push(record_job(site, &x.meta, "response.html", to_value(x, site), vec![crumb("Responses", "responses/")], json!({})));
+        jobs.push(record_job(
+            site,
+            &x.meta,
+            "response.html",
+            to_value(x, site),
+            vec![crumb("Responses", "responses/")],
+            json!({}),
+        ));
     }
     jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
         "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
         "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
     })));
-    jobs.push(simple_list(site, "responses/", "Responses to the Panel", "The Commissioner's responses to reports of the Police and Crime Panel.", r.responses.iter().map(|x| (&x.meta, x.date)).collect()));
+    jobs.push(simple_list(
+        site,
+        "responses/",
+        "Responses to the Panel",
+        "The Commissioner's responses to reports of the Police and Crime Panel.",
+        r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
+    ));
     for x in &r.papers {
-        jobs.push(record_job(site, &x.meta, "paper.html", to_value(x, site), vec![crumb("Meeting papers", "papers/")], json!({})));
+        jobs.push(record_job(
+            site,
+            &x.meta,
+            "paper.html",
+            to_value(x, site),
+            vec![crumb("Meeting papers", "papers/")],
+            json!({}),
+        ));
     }
-    jobs.push(simple_list(site, "papers/", "Meeting papers", "Papers for the Strategic Policing and Crime Board and other meetings.", r.papers.iter().map(|x| (&x.meta, x.date)).collect()));
+    jobs.push(simple_list(
+        site,
+        "papers/",
+        "Meeting papers",
+        "Papers for the Strategic Policing and Crime Board and other meetings.",
+        r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
+    ));
     for x in &r.variations {
         let timeline = site.timelines.get(&(Kind::Variation, x.meta.key.clone()));
-        jobs.push(record_job(site, &x.meta, "variation.html", to_value(x, site), vec![crumb("Plan variations", "variations/")], json!({"timeline": timeline})));
+        jobs.push(record_job(
+            site,
+            &x.meta,
+            "variation.html",
+            to_value(x, site),
+            vec![crumb("Plan variations", "variations/")],
+            json!({"timeline": timeline}),
+        ));
     }
-    jobs.push(simple_list(site, "variations/", "Plan variations", "Variations to a police and crime plan, with the statutory steps each went through.", r.variations.iter().map(|x| (&x.meta, x.date)).collect()));
+    jobs.push(simple_list(
+        site,
+        "variations/",
+        "Plan variations",
+        "Variations to a police and crime plan, with the statutory steps each went through.",
+        r.variations.iter().map(|x| (&x.meta, x.date)).collect(),
+    ));
     for x in &r.pages {
-        jobs.push(record_job(site, &x.meta, "page.html", to_value(x, site), vec![], json!({})));
+        jobs.push(record_job(
+            site,
+            &x.meta,
+            "page.html",
+            to_value(x, site),
+            vec![],
+            json!({}),
+        ));
     }
 
     jobs.extend(browse_jobs(site));
     jobs.push(home_job(site));
-    jobs.push(list_job("search/", "search.html", "Search", json!({"kinds": kinds_present(site)})));
-    jobs.push(list_job("accessibility/", "accessibility.html", "Accessibility statement", json!({})));
-    jobs.push(list_job("data/", "data.html", "Open data", json!({})));
-    jobs.push(list_job("404.html", "404.html", "Page not found", json!({})));
+    jobs.push(list_job(
+        "search/",
+        "search.html",
+        "Search",
+        json!({"kinds": kinds_present(site)}),
+    ));
+    jobs.push(list_job(
+        "accessibility/",
+        "accessibility.html",
+        "Accessibility statement",
+        json!({}),
+    ));
+    jobs.push(list_job(
+        "data/",
+        "data.html",
+        "Open data",
+        json!({"data": crate::export::catalogue(site)}),
+    ));
+    jobs.push(list_job(
+        "404.html",
+        "404.html",
+        "Page not found",
+        json!({}),
+    ));
     jobs.extend(redirect_jobs(site));
     jobs
 }
@@ -348,10 +455,15 @@ fn simple_list(
     intro: &str,
     items: Vec<(&Meta, Option<crate::types::Date>)>,
 ) -> PageJob {
-    list_job(url, "list.html", title, json!({
-        "intro": intro,
-        "items": items.iter().map(|(m, d)| json!({"title": m.title, "url": m.url, "date": d, "kind_label": m.kind_label})).collect::<Vec<_>>(),
-    }))
+    list_job(
+        url,
+        "list.html",
+        title,
+        json!({
+            "intro": intro,
+            "items": items.iter().map(|(m, d)| json!({"title": m.title, "url": m.url, "date": d, "kind_label": m.kind_label})).collect::<Vec<_>>(),
+        }),
+    )
 }
 
 fn kinds_present(site: &Site) -> Vec<Value> {
@@ -368,11 +480,31 @@ fn kinds_present(site: &Site) -> Vec<Value> {
 fn record_year(site: &Site, meta: &Meta) -> Option<i16> {
     let r = &site.records;
     match meta.kind {
-        Kind::Decision => r.decisions.iter().find(|d| d.meta.key == meta.key).and_then(|d| d.date()),
-        Kind::Panel => r.panel.iter().find(|d| d.meta.key == meta.key).and_then(|d| d.date),
-        Kind::Response => r.responses.iter().find(|d| d.meta.key == meta.key).and_then(|d| d.date),
-        Kind::Paper => r.papers.iter().find(|d| d.meta.key == meta.key).and_then(|d| d.date),
-        Kind::Variation => r.variations.iter().find(|d| d.meta.key == meta.key).and_then(|d| d.date),
+        Kind::Decision => r
+            .decisions
+            .iter()
+            .find(|d| d.meta.key == meta.key)
+            .and_then(|d| d.date()),
+        Kind::Panel => r
+            .panel
+            .iter()
+            .find(|d| d.meta.key == meta.key)
+            .and_then(|d| d.date),
+        Kind::Response => r
+            .responses
+            .iter()
+            .find(|d| d.meta.key == meta.key)
+            .and_then(|d| d.date),
+        Kind::Paper => r
+            .papers
+            .iter()
+            .find(|d| d.meta.key == meta.key)
+            .and_then(|d| d.date),
+        Kind::Variation => r
+            .variations
+            .iter()
+            .find(|d| d.meta.key == meta.key)
+            .and_then(|d| d.date),
         _ => None,
     }
     .map(|d| d.year())
@@ -393,7 +525,10 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
     let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
     for ((kind, year), metas) in &dated {
         let url = format!("browse/{}/{year}/", kind.keyword());
-        kinds.entry(*kind).or_default().push(json!({"year": year, "url": url, "count": metas.len()}));
+        kinds
+            .entry(*kind)
+            .or_default()
+            .push(json!({"year": year, "url": url, "count": metas.len()}));
         jobs.push(PageJob {
             url: url.clone(),
             template: "list.html",
@@ -431,7 +566,12 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
             (count > 0).then(|| json!({"label": k.plural_label(), "url": index_urls(*k), "count": count, "years": years.iter().rev().collect::<Vec<_>>()}))
         })
         .collect();
-    jobs.push(list_job("browse/", "browse.html", "Browse all records", json!({"kinds": overview})));
+    jobs.push(list_job(
+        "browse/",
+        "browse.html",
+        "Browse all records",
+        json!({"kinds": overview}),
+    ));
     jobs
 }
 
@@ -448,16 +588,21 @@ fn home_job(site: &Site) -> PageJob {
         .iter()
         .find(|p| p.status == crate::records::plan::PlanStatus::Current)
         .or(r.plans.first());
-    list_job("", "home.html", &site.config.title, json!({
-        "plan": plan.map(|p| json!({"title": p.meta.title, "url": p.meta.url, "period": p.period})),
-        "sections": plan.map(|p| r.sections.iter().filter(|s| s.plan == p.meta.key).map(|s| json!({"title": s.meta.title, "url": s.meta.url, "number": s.number})).collect::<Vec<_>>()).unwrap_or_default(),
-        "counts": {
-            "commitments": r.commitments.len(), "metrics": r.metrics.len(),
-            "grants": r.grants.iter().map(|g| g.rows.len()).sum::<usize>(), "decisions": r.decisions.len(),
-            "panel": r.panel.len() + r.responses.len(), "papers": r.papers.len(), "variations": r.variations.len(),
-        },
-        "latest_decisions": latest,
-    }))
+    list_job(
+        "",
+        "home.html",
+        &site.config.title,
+        json!({
+            "plan": plan.map(|p| json!({"title": p.meta.title, "url": p.meta.url, "period": p.period})),
+            "sections": plan.map(|p| r.sections.iter().filter(|s| s.plan == p.meta.key).map(|s| json!({"title": s.meta.title, "url": s.meta.url, "number": s.number})).collect::<Vec<_>>()).unwrap_or_default(),
+            "counts": {
+                "commitments": r.commitments.len(), "metrics": r.metrics.len(),
+                "grants": r.grants.iter().map(|g| g.rows.len()).sum::<usize>(), "decisions": r.decisions.len(),
+                "panel": r.panel.len() + r.responses.len(), "papers": r.papers.len(), "variations": r.variations.len(),
+            },
+            "latest_decisions": latest,
+        }),
+    )
 }
 
 /// Renders every page in parallel. Template errors are collected, one per
@@ -493,7 +638,10 @@ pub fn render_all(
         match r {
             Ok(f) => files.push(f),
             Err(d) => {
-                if !diagnostics.iter().any(|x| x.span == d.span && x.message == d.message) {
+                if !diagnostics
+                    .iter()
+                    .any(|x| x.span == d.span && x.message == d.message)
+                {
                     diagnostics.push(d);
                 }
             }
@@ -514,7 +662,8 @@ fn render_one(
     } else {
         root_for(&job.url)
     };
-    let mut ctx = tera::Context::from_serialize(globals).map_err(|e| Diagnostic::error(None, e.to_string()))?;
+    let mut ctx = tera::Context::from_serialize(globals)
+        .map_err(|e| Diagnostic::error(None, e.to_string()))?;
     let page = json!({
         "url": job.url,
         "title": job.title,
@@ -529,10 +678,9 @@ fn render_one(
             ctx.insert(k.clone(), v);
         }
     }
-    let html = theme
-        .tera
-        .render(job.template, &ctx)
-        .map_err(|e| super::theme::template_diagnostic(&e, &super::theme::template_path(root_dir, job.template)))?;
+    let html = theme.tera.render(job.template, &ctx).map_err(|e| {
+        super::theme::template_diagnostic(&e, &super::theme::template_path(root_dir, job.template))
+    })?;
     let html = expand_references(&html, site, &root);
     let path = if job.url.ends_with('/') || job.url.is_empty() {
         format!("{}index.html", job.url)

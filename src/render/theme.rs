@@ -69,7 +69,11 @@ impl Theme {
         let mut assets: Vec<(String, Vec<u8>)> = Vec::new();
         for (name, text) in DEFAULT_FILES {
             if let Some(t) = name.strip_prefix("templates/") {
-                templates.push((t.to_string(), text.to_string(), PathBuf::from("themes/default").join(name)));
+                templates.push((
+                    t.to_string(),
+                    text.to_string(),
+                    PathBuf::from("themes/default").join(name),
+                ));
             } else if let Some(s) = name.strip_prefix("static/") {
                 assets.push((s.to_string(), text.as_bytes().to_vec()));
             }
@@ -89,7 +93,11 @@ impl Theme {
                     .unwrap_or(entry.path())
                     .to_string_lossy()
                     .replace('\\', "/");
-                let shown = entry.path().strip_prefix("./").unwrap_or(entry.path()).to_path_buf();
+                let shown = entry
+                    .path()
+                    .strip_prefix("./")
+                    .unwrap_or(entry.path())
+                    .to_path_buf();
                 match std::fs::read(entry.path()) {
                     Ok(bytes) => {
                         if let Some(t) = rel.strip_prefix("templates/") {
@@ -121,11 +129,15 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         // All at once: a template may extend one that comes later.
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+        {
             let text = e.to_string();
             let path = templates
                 .iter()
-                .find(|(n, _, _)| text.contains(&format!("{n}:")) || text.contains(&format!("'{n}'")))
+                .find(|(n, _, _)| {
+                    text.contains(&format!("{n}:")) || text.contains(&format!("'{n}'"))
+                })
                 .map(|(_, _, p)| p.clone())
                 .unwrap_or_else(|| PathBuf::from("themes/default/templates"));
             return Err(vec![template_diagnostic(&e, &path)]);
@@ -175,7 +187,10 @@ pub fn template_diagnostic(err: &tera::Error, path: &Path) -> Diagnostic {
     let (line, col) = position_in(&text).unwrap_or((0, 0));
     let first = text.lines().next().unwrap_or("template error");
     let message = first.trim_start_matches("error: ").to_string();
-    let mut d = Diagnostic::error(Some(Span::new(path, line, col)), format!("template error: {message}"));
+    let mut d = Diagnostic::error(
+        Some(Span::new(path, line, col)),
+        format!("template error: {message}"),
+    );
     let detail: Vec<&str> = text.lines().skip(1).collect();
     if !detail.is_empty() {
         d = d.with_help(format!("Tera says:\n{}", detail.join("\n")));

@@ -27,5 +27,8 @@ pub struct SearchOutput {
 }
 
 pub fn build_index(_docs: &[SearchDoc<'_>]) -> SearchOutput {
-    SearchOutput { files: Vec::new(), stats: SearchStats::default() }
+    SearchOutput {
+        files: Vec::new(),
+        stats: SearchStats::default(),
+    }
 }

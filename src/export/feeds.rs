@@ -1,0 +1,238 @@
+//! Atom feeds (RFC 4287): `decisions.xml` (every dated decision) and
+//! `records.xml` (every dated record), newest first. Addresses are
+//! absolute, from `base_url`; times are the content's dates at midnight UTC,
+//! never the clock. A confidential decision appears as its stub: number,
+//! title, date, status and the stated reason.
+
+use super::{Cx, Info, archive_note, licence_text};
+use crate::render::OutputFile;
+use crate::types::{Date, Kind};
+
+/// Text for XML content and attribute values: the five special characters
+/// escaped, and characters XML 1.0 does not allow dropped.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn timestamp(d: Date) -> String {
+    format!("{}T00:00:00Z", d.iso())
+}
+
+/// The date an entry is filed under: its own date, or else its last update.
+fn filed(i: &Info<'_>) -> Option<Date> {
+    i.date.or(i.meta.updated)
+}
+
+fn newest_first<'a>(mut items: Vec<&'a Info<'a>>) -> Vec<&'a Info<'a>> {
+    items.sort_by(|a, b| {
+        filed(b).cmp(&filed(a)).then_with(|| {
+            (a.meta.kind.keyword(), &a.meta.key).cmp(&(b.meta.kind.keyword(), &b.meta.key))
+        })
+    });
+    items
+}
+
+fn decisions<'a>(cx: &'a Cx<'a>) -> Vec<&'a Info<'a>> {
+    newest_first(
+        cx.infos
+            .iter()
+            .filter(|i| i.meta.kind == Kind::Decision && filed(i).is_some())
+            .collect(),
+    )
+}
+
+fn dated<'a>(cx: &'a Cx<'a>) -> Vec<&'a Info<'a>> {
+    newest_first(cx.infos.iter().filter(|i| filed(i).is_some()).collect())
+}
+
+pub(crate) fn counts(cx: &Cx<'_>) -> (usize, usize) {
+    (decisions(cx).len(), dated(cx).len())
+}
+
+pub(crate) fn files(cx: &Cx<'_>) -> Vec<OutputFile> {
+    let title = &cx.site.config.title;
+    vec![
+        feed(
+            cx,
+            "decisions.xml",
+            "decisions/",
+            &format!("Decisions – {title}"),
+            &format!(
+                "Decisions of the {}, newest first. Confidential decisions are listed by number, title, date, status and the stated reason.",
+                cx.site.config.organisation
+            ),
+            &decisions(cx),
+        ),
+        feed(
+            cx,
+            "records.xml",
+            "browse/",
+            &format!("All records – {title}"),
+            &format!(
+                "Every dated record published by the {}, newest first.",
+                cx.site.config.organisation
+            ),
+            &dated(cx),
+        ),
+    ]
+}
+
+fn feed(
+    cx: &Cx<'_>,
+    path: &str,
+    alternate: &str,
+    title: &str,
+    subtitle: &str,
+    entries: &[&Info<'_>],
+) -> OutputFile {
+    let config = &cx.site.config;
+    let updated = entries
+        .iter()
+        .filter_map(|i| i.latest())
+        .max()
+        .unwrap_or(cx.generated);
+    let subtitle = match archive_note(cx.site) {
+        Some(note) => format!("{subtitle} {note}"),
+        None => subtitle.to_string(),
+    };
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape(&config.language)
+    ));
+    x.push_str(&format!("  <id>{}</id>\n", escape(&config.absolute(path))));
+    x.push_str(&format!("  <title>{}</title>\n", escape(title)));
+    x.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(&subtitle)));
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(&config.absolute(path))
+    ));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&config.absolute(alternate))
+    ));
+    // Archive mode: the body that took over the Commissioner's functions.
+    if let Some((s, url)) = config
+        .successor
+        .as_ref()
+        .and_then(|s| s.url.as_ref().map(|u| (s, u)))
+    {
+        x.push_str(&format!(
+            "  <link rel=\"related\" type=\"text/html\" href=\"{}\" title=\"{}\"/>\n",
+            escape(url),
+            escape(&format!("Successor: {}", s.body))
+        ));
+    }
+    x.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
+    x.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape(&config.organisation)
+    ));
+    x.push_str(&format!(
+        "  <rights>Published under the {}.</rights>\n",
+        escape(&licence_text(cx.site))
+    ));
+    x.push_str("  <generator>plansite</generator>\n");
+    for i in entries {
+        entry(cx, &mut x, i);
+    }
+    x.push_str("</feed>\n");
+    OutputFile {
+        path: path.into(),
+        bytes: x.into_bytes(),
+    }
+}
+
+fn entry(cx: &Cx<'_>, x: &mut String, i: &Info<'_>) {
+    let url = cx.site.config.absolute(&i.meta.url);
+    let updated = i.latest().unwrap_or(cx.generated);
+    let mut title = i.heading();
+    if i.confidential {
+        title.push_str(" (confidential)");
+    }
+    x.push_str("  <entry>\n");
+    x.push_str(&format!("    <id>{}</id>\n", escape(&url)));
+    x.push_str(&format!("    <title>{}</title>\n", escape(&title)));
+    x.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&url)
+    ));
+    if let Some(d) = i.date {
+        x.push_str(&format!("    <published>{}</published>\n", timestamp(d)));
+    }
+    x.push_str(&format!("    <updated>{}</updated>\n", timestamp(updated)));
+    x.push_str(&format!(
+        "    <category term=\"{}\" label=\"{}\"/>\n",
+        i.meta.kind.keyword(),
+        escape(i.meta.kind_label)
+    ));
+    if let Some(status) = i.status {
+        x.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            escape(&super::slug(status)),
+            escape(status)
+        ));
+    }
+    let summary = summary(i);
+    if !summary.is_empty() {
+        x.push_str(&format!(
+            "    <summary type=\"text\">{}</summary>\n",
+            escape(&summary)
+        ));
+    }
+    x.push_str("  </entry>\n");
+}
+
+/// A line of facts, then the record's own summary (never a confidential
+/// decision's text, which was never read).
+fn summary(i: &Info<'_>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut facts = i.meta.kind_label.to_string();
+    if let Some(n) = i.number {
+        facts.push_str(&format!(" {n}"));
+    }
+    facts.push('.');
+    if let Some(d) = i.date {
+        facts.push_str(&format!(" Date: {}.", d.long()));
+    }
+    if let Some(s) = i.status {
+        facts.push_str(&format!(" Status: {s}."));
+    }
+    parts.push(facts);
+    if let Some(reason) = i.confidential_reason {
+        parts.push(format!("Not published in full: {reason}"));
+    }
+    if let Some(u) = i.meta.updated {
+        parts.push(format!("Last updated {}.", u.long()));
+    }
+    if let Some(s) = i.summary {
+        let s = s.trim();
+        if !s.is_empty() {
+            parts.push(truncate(s, 600));
+        }
+    }
+    parts.join(" ")
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{cut} …")
+}

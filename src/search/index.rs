@@ -1,0 +1,225 @@
+//! Documents → one sorted list of terms, each with its postings (document
+//! number and a precomputed score).
+//!
+//! A posting's score is what the client adds up, so the browser needs no
+//! document lengths or term statistics:
+//!
+//! - `EXACT` (1000) if the term is the document's number, one of its ids or
+//!   amounts, as typed: an exact number or id match ranks first;
+//! - plus `TITLE` (100) if the term is in the title (or the words of the
+//!   number or ids);
+//! - plus BM25 (k1 = 1.2, b = 0.75) of the term in the body, scaled by
+//!   `BM25_SCALE` and rounded to 1..=99 (0 if not in the body);
+//! - at least 1 (a term only in the kind label, `decision`, matches but
+//!   hardly ranks).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::SearchDoc;
+use super::tokenize::{Words, code_of, index_terms};
+
+pub(crate) const EXACT: u32 = 1000;
+pub(crate) const TITLE: u32 = 100;
+const BM25_MAX: f64 = 99.0;
+/// BM25 of one term is at most about idf × (k1 + 1) ≈ 20 at 10,000
+/// documents; ×5 spreads that over 1..=99.
+const BM25_SCALE: f64 = 5.0;
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Documents tokenised in parallel at a time: bounds the memory held by
+/// per-document term lists before they are merged.
+const BATCH: usize = 1024;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Occurrence {
+    tf: u32,
+    exact: bool,
+    title: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Posting {
+    pub doc: u32,
+    pub score: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct TermPostings {
+    pub term: Box<str>,
+    /// By document number.
+    pub postings: Vec<Posting>,
+    /// How many documents have the term; more than `postings.len()` when the
+    /// list was cut to the best `max_postings`.
+    pub df: usize,
+}
+
+/// A document's terms and its body length in terms.
+struct DocTerms {
+    terms: Vec<(Box<str>, Occurrence)>,
+    body_len: u32,
+}
+
+fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words) -> DocTerms {
+    let mut map: HashMap<Box<str>, Occurrence> = HashMap::new();
+    let mut add = |term: &str, f: &dyn Fn(&mut Occurrence)| match map.get_mut(term) {
+        Some(o) => f(o),
+        None => {
+            let mut o = Occurrence::default();
+            f(&mut o);
+            map.insert(term.into(), o);
+        }
+    };
+    let exact = |o: &mut Occurrence| o.exact = true;
+    let title = |o: &mut Occurrence| o.title = true;
+    let body = |o: &mut Occurrence| o.tf += 1;
+    let meta = |_: &mut Occurrence| {};
+
+    let mut body_len = 0;
+    index_terms(&doc.text.to_lowercase(), words, |t| {
+        body_len += 1;
+        add(t, &body);
+    });
+    index_terms(&doc.title.to_lowercase(), words, |t| add(t, &title));
+    index_terms(&doc.kind_label.to_lowercase(), words, |t| add(t, &meta));
+    for id in doc.number.iter().chain(doc.ids) {
+        let lower = id.to_lowercase();
+        if let Some(code) = code_of(&lower) {
+            add(&code, &exact);
+        }
+        index_terms(&lower, words, |t| add(t, &title));
+    }
+    for amount in doc.amounts {
+        index_terms(&amount.to_lowercase(), words, |t| add(t, &exact));
+    }
+    DocTerms { terms: map.into_iter().collect(), body_len }
+}
+
+/// Tokenises every document (in parallel, in batches) and merges the
+/// postings; then scores them. Terms come out sorted in UTF-16 code unit
+/// order, the order JavaScript compares strings in, so the client's binary
+/// search over shard boundaries agrees with this one.
+pub(crate) fn build(docs: &[&SearchDoc<'_>], max_postings: usize) -> Vec<TermPostings> {
+    // One word memo per worker thread, kept for the whole build.
+    let memos: Vec<Mutex<super::tokenize::Memo>> = (0..rayon::current_num_threads().max(1)).map(|_| Mutex::default()).collect();
+    let mut merged: HashMap<Box<str>, Vec<(u32, Occurrence)>> = HashMap::new();
+    let mut body_lens: Vec<u32> = Vec::with_capacity(docs.len());
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let done: Vec<DocTerms> = batch
+            .par_iter()
+            .map_init(Words::new, |words, doc| {
+                let slot = &memos[rayon::current_thread_index().unwrap_or(0) % memos.len()];
+                let mut memo = slot.lock().unwrap_or_else(|e| e.into_inner());
+                std::mem::swap(&mut words.memo, &mut memo);
+                let terms = doc_terms(doc, words);
+                std::mem::swap(&mut words.memo, &mut memo);
+                terms
+            })
+            .collect();
+        for (i, d) in done.into_iter().enumerate() {
+            let doc = (b * BATCH + i) as u32;
+            body_lens.push(d.body_len);
+            for (term, occ) in d.terms {
+                match merged.get_mut(&term) {
+                    Some(list) => list.push((doc, occ)),
+                    None => {
+                        merged.insert(term, vec![(doc, occ)]);
+                    }
+                }
+            }
+        }
+    }
+    drop(memos);
+
+    let n = docs.len() as f64;
+    let avg_len = (body_lens.iter().map(|&l| l as f64).sum::<f64>() / n.max(1.0)).max(1.0);
+    let mut out: Vec<TermPostings> = merged
+        .into_par_iter()
+        .map(|(term, list)| {
+            let df = list.len();
+            let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+            let mut postings: Vec<Posting> = list
+                .into_iter()
+                .map(|(doc, o)| {
+                    let len = body_lens[doc as usize] as f64;
+                    let mut score = 0;
+                    if o.tf > 0 {
+                        let tf = o.tf as f64;
+                        let bm25 = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len));
+                        score += (bm25 * BM25_SCALE).round().clamp(1.0, BM25_MAX) as u32;
+                    }
+                    if o.title {
+                        score += TITLE;
+                    }
+                    if o.exact {
+                        score += EXACT;
+                    }
+                    Posting { doc, score: score.max(1) }
+                })
+                .collect();
+            if postings.len() > max_postings {
+                postings.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+                postings.truncate(max_postings);
+                postings.sort_by_key(|p| p.doc);
+            }
+            TermPostings { term, postings, df }
+        })
+        .collect();
+    out.par_sort_unstable_by(|a, b| a.term.encode_utf16().cmp(b.term.encode_utf16()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, text: &'a str, number: Option<&'a str>, ids: &'a [&'a str], amounts: &'a [&'a str]) -> SearchDoc<'a> {
+        SearchDoc { url: "x/", kind: "decision", kind_label: "Decision", title, number, date: None, ids, text, amounts }
+    }
+
+    fn postings<'a>(terms: &'a [TermPostings], term: &str) -> &'a [Posting] {
+        terms.iter().find(|t| &*t.term == term).map(|t| t.postings.as_slice()).unwrap_or(&[])
+    }
+
+    #[test]
+    fn exact_number_beats_title_beats_body() {
+        let a = doc("Estates strategy", "This follows decision 004/2014 on estates.", None, &[], &[]);
+        let b = doc("Decision 004/2014 follow-up", "Estates.", None, &[], &[]);
+        let c = doc("Police estates", "Estates.", Some("004/2014"), &[], &[]);
+        let terms = build(&[&a, &b, &c], usize::MAX);
+        let p = postings(&terms, "4/2014/");
+        assert_eq!(p.len(), 3);
+        assert!(p[2].score > EXACT, "{p:?}");
+        assert!(p[1].score > TITLE && p[1].score < EXACT, "{p:?}");
+        assert!(p[0].score < TITLE, "{p:?}");
+        // The kind label is findable but hardly scores.
+        assert_eq!(postings(&terms, "decis").iter().map(|p| p.doc).collect::<Vec<_>>(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn amounts_and_ids_are_exact() {
+        let a = doc("Grant", "", None, &["rebuild-community-policing"], &["£3,863", "3,863"]);
+        let terms = build(&[&a], usize::MAX);
+        for t in ["3863£", "3863", "rebuild/community/policing/"] {
+            assert!(postings(&terms, t)[0].score >= EXACT, "{t}");
+        }
+        assert!(postings(&terms, "polic")[0].score >= TITLE);
+    }
+
+    #[test]
+    fn terms_sorted_and_common_lists_cut_to_the_best() {
+        let docs: Vec<SearchDoc> = (0..10).map(|i| doc(if i >= 7 { "Crime" } else { "" }, "crime", None, &[], &[])).collect();
+        let refs: Vec<&SearchDoc> = docs.iter().collect();
+        let terms = build(&refs, 3);
+        let crime = terms.iter().find(|t| &*t.term == "crime").unwrap();
+        assert_eq!(crime.df, 10);
+        assert_eq!(crime.postings.iter().map(|p| p.doc).collect::<Vec<_>>(), [7, 8, 9]);
+        let names: Vec<&str> = terms.iter().map(|t| &*t.term).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+}

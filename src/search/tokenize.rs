@@ -1,0 +1,482 @@
+//! Text → index terms, and a query → what to look up.
+//!
+//! `themes/default/static/search.js` carries a port of this file (`chunkOf`,
+//! `wordTerm`, `codeOf`, `parseQuery`); the test
+//! `client::tests::client_tokenises_like_the_index` runs both over the same
+//! strings. Change them together.
+//!
+//! Text is lowercased, then split on whitespace into chunks; each chunk is
+//! trimmed (leading characters that are neither letters, digits nor `£`;
+//! trailing characters that are not letters or digits) and is one of:
+//!
+//! - a **number**: `£?` + digits (plain, or grouped by commas in threes) +
+//!   optional `.decimals` + optional scale `k`, `m`, `bn`, `million`,
+//!   `billion`. Its value drops the commas and trailing decimal zeros;
+//!   `million`/`billion` become `m`/`bn`. `£3,863` gives `3863£` and `3863`;
+//!   `3,863` and `3863` give `3863`; `£641m` gives `641m£`, `641m` and `641`.
+//!   A scale word in the next chunk (`£641 million`) counts as the scale.
+//! - a **compound**: runs of letters and digits joined by single `/`, `-`,
+//!   `_` or Unicode hyphens/en dash (`004/2014`, `WPCC3-0089`, `2021-22`,
+//!   `rebuild-community-policing`). It gives a code term (see [`code_of`]:
+//!   `4/2014/`, `wpcc3/89/`) and each run as a word.
+//! - otherwise **words**: runs of letters, digits and apostrophes; a
+//!   possessive `'s` and other apostrophes are dropped, then elasticlunr's
+//!   English pipeline (trimmer, stop-word filter, Porter stemmer) makes the
+//!   term, exactly as elasticlunr-rs would for that word.
+//!
+//! Code terms end in `/` and money terms in `£`, so they never equal a stem
+//! yet sort right after the number or word they start with (and so usually
+//! land in the same shard).
+
+use std::collections::HashMap;
+
+use elasticlunr::Language;
+use elasticlunr::pipeline::Pipeline;
+
+/// Ends every code term: `004/2014` → `4/2014/`.
+pub(crate) const CODE_END: char = '/';
+/// Ends every money term: `£3,863` → `3863£`.
+pub(crate) const MONEY_END: char = '£';
+
+/// Joiners inside a compound: slash, hyphen-minus, underscore, the Unicode
+/// hyphens and the en dash people paste from Word (`2021–25`).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '/' | '-' | '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}')
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Trims a chunk: leading characters that are not letters, digits or `£`,
+/// trailing characters that are not letters or digits.
+pub(crate) fn trim_chunk(chunk: &str) -> &str {
+    chunk.trim_end_matches(|c: char| !c.is_alphanumeric()).trim_start_matches(|c: char| !c.is_alphanumeric() && c != '£')
+}
+
+/// The lowercased, trimmed, non-empty chunks of `text`.
+pub(crate) fn chunks(lower: &str) -> impl Iterator<Item = &str> {
+    lower.split(char::is_whitespace).map(trim_chunk).filter(|c| !c.is_empty())
+}
+
+/// A number as written in text or typed: `£3,863`, `3,863`, `12.5`, `£641m`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Number {
+    /// Digits without commas, with `.decimals` unless they are all zero.
+    pub value: String,
+    pub pound: bool,
+    /// `""`, `"k"`, `"m"` or `"bn"`.
+    pub scale: &'static str,
+    /// Only digits: no `£`, commas, decimals or scale (`2014`).
+    pub plain: bool,
+}
+
+impl Number {
+    /// `£3,863` → `3863£`; without a `£`, none.
+    pub fn money_term(&self) -> Option<String> {
+        self.pound.then(|| format!("{}{}{MONEY_END}", self.value, self.scale))
+    }
+
+    /// `£641m` → `641m`; `3,863` → `3863`.
+    pub fn number_term(&self) -> String {
+        format!("{}{}", self.value, self.scale)
+    }
+
+    /// Every term a number in a document is indexed under.
+    pub fn index_terms(&self) -> Vec<String> {
+        let mut out = vec![self.number_term()];
+        if !self.scale.is_empty() {
+            out.push(self.value.clone());
+        }
+        out.extend(self.money_term());
+        out
+    }
+}
+
+/// `million` → `m`: a scale written as its own word after a number.
+pub(crate) fn scale_word(chunk: &str) -> Option<&'static str> {
+    match chunk {
+        "m" | "million" => Some("m"),
+        "bn" | "billion" => Some("bn"),
+        _ => None,
+    }
+}
+
+/// Parses a lowercased, trimmed chunk as a number, or `None`. The same
+/// grammar as the client's `NUMBER` regular expression:
+/// `^(£?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(k|m|bn|million|billion)?$`.
+pub(crate) fn parse_number(chunk: &str) -> Option<Number> {
+    let (pound, rest) = match chunk.strip_prefix('£') {
+        Some(r) => (true, r),
+        None => (false, chunk),
+    };
+    let lead = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if lead == 0 {
+        return None;
+    }
+    let mut value = String::with_capacity(rest.len());
+    value.push_str(&rest[..lead]);
+    let mut rest = &rest[lead..];
+    let mut grouped = false;
+    if lead <= 3 {
+        while let Some(r) = rest.strip_prefix(',') {
+            let group = r.bytes().take_while(u8::is_ascii_digit).count();
+            if group != 3 {
+                return None;
+            }
+            value.push_str(&r[..3]);
+            rest = &r[3..];
+            grouped = true;
+        }
+    }
+    let mut decimal = false;
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        let digits = r[..n].trim_end_matches('0');
+        if !digits.is_empty() {
+            value.push('.');
+            value.push_str(digits);
+        }
+        rest = &r[n..];
+        decimal = true;
+    }
+    let scale = match rest {
+        "" => "",
+        "k" => "k",
+        "m" | "million" => "m",
+        "bn" | "billion" => "bn",
+        _ => return None,
+    };
+    let plain = !pound && !grouped && !decimal && scale.is_empty();
+    Some(Number { value, pound, scale, plain })
+}
+
+/// The runs of a compound chunk, or `None` if it is not one: letters and
+/// digits joined by single joiners, at least two runs.
+pub(crate) fn compound_runs(chunk: &str) -> Option<Vec<&str>> {
+    if !chunk.contains(is_joiner) {
+        return None;
+    }
+    let runs: Vec<&str> = chunk.split(is_joiner).collect();
+    let ok = runs.iter().all(|r| !r.is_empty() && r.chars().all(char::is_alphanumeric));
+    ok.then_some(runs)
+}
+
+/// The code of a number or id as typed: its runs of letters and digits,
+/// numeric runs without leading zeros, joined and ended by `/`.
+/// `004/2014`, `4/2014` and `004-2014` → `4/2014/`; `PCC-DN 1956` →
+/// `pcc/dn/1956/`. `None` if there is no letter or digit.
+pub(crate) fn code_of(lower: &str) -> Option<String> {
+    let mut out = String::new();
+    for run in lower.split(|c: char| !c.is_alphanumeric()).filter(|r| !r.is_empty()) {
+        if run.bytes().all(|b| b.is_ascii_digit()) {
+            let t = run.trim_start_matches('0');
+            out.push_str(if t.is_empty() { "0" } else { t });
+        } else {
+            out.push_str(run);
+        }
+        out.push(CODE_END);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The runs of letters, digits and apostrophes in a words chunk.
+pub(crate) fn word_runs(chunk: &str) -> impl Iterator<Item = &str> {
+    chunk.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c))).filter(|r| !r.is_empty())
+}
+
+/// Drops apostrophes: the ends', a possessive `'s`, and any inside
+/// (`commissioner's` → `commissioner`, `don't` → `dont`).
+fn without_apostrophes(run: &str, out: &mut String) {
+    let run = run.trim_matches(is_apostrophe);
+    let run = match run.strip_suffix('s') {
+        Some(r) if r.ends_with(is_apostrophe) => r.trim_end_matches(is_apostrophe),
+        _ => run,
+    };
+    out.clear();
+    out.extend(run.chars().filter(|c| !is_apostrophe(*c)));
+}
+
+/// Word → term through elasticlunr's English pipeline. The pipeline
+/// allocates and a corpus has far fewer distinct words than words, so the
+/// results are memoised in a [`Memo`], which (unlike the pipeline) can move
+/// between threads and so be kept per worker for a whole build.
+pub(crate) struct Words {
+    pipeline: Pipeline,
+    pub memo: Memo,
+}
+
+/// Normalised word → its term (`None` for a stop word).
+#[derive(Default)]
+pub(crate) struct Memo {
+    seen: HashMap<String, u32>,
+    terms: Vec<Option<Box<str>>>,
+    buf: String,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Words {
+    pub fn new() -> Self {
+        Words { pipeline: elasticlunr::lang::English::new().make_pipeline(), memo: Memo::default() }
+    }
+
+    /// The term for one word run (lowercase), or `None` for a stop word.
+    pub fn term(&mut self, run: &str) -> Option<&str> {
+        let m = &mut self.memo;
+        without_apostrophes(run, &mut m.buf);
+        if let Some(&i) = m.seen.get(m.buf.as_str()) {
+            return m.terms[i as usize].as_deref();
+        }
+        let term = self.pipeline.run(vec![m.buf.clone()]).pop().filter(|t| !t.is_empty()).map(String::into_boxed_str);
+        let i = m.terms.len();
+        m.terms.push(term);
+        m.seen.insert(m.buf.clone(), i as u32);
+        m.terms[i].as_deref()
+    }
+}
+
+/// Calls `emit` with every index term of `lower` (already lowercased), in
+/// order, repeats included (they are term frequencies).
+pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&str)) {
+    let mut it = chunks(lower).peekable();
+    while let Some(chunk) = it.next() {
+        if let Some(mut n) = parse_number(chunk) {
+            for t in n.index_terms() {
+                emit(&t);
+            }
+            // `£641 million`: also findable as `£641m`. The scale word stays
+            // a word of its own.
+            if n.scale.is_empty() {
+                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
+                    n.scale = s;
+                    for t in n.index_terms().iter().filter(|t| **t != n.value) {
+                        emit(t);
+                    }
+                }
+            }
+        } else if let Some(runs) = compound_runs(chunk) {
+            if let Some(code) = code_of(chunk) {
+                emit(&code);
+            }
+            for run in runs {
+                if let Some(t) = words.term(run) {
+                    emit(t);
+                }
+            }
+        } else {
+            for run in word_runs(chunk) {
+                if let Some(t) = words.term(run) {
+                    emit(t);
+                }
+            }
+        }
+    }
+}
+
+/// One part of a query that a result must match (queries AND their clauses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Clause {
+    /// An ordinary word, stemmed.
+    Word { term: String },
+    /// A number: the money term (if typed with `£`) or the bare number.
+    Number { money: Option<String>, number: String },
+    /// A compound: its code, or (if it has no digit, or the code is in no
+    /// document) all of its words.
+    Compound { code: String, words: Vec<String>, has_digit: bool },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Query {
+    pub clauses: Vec<Clause>,
+    /// The code of the whole query (`PCC-DN 1956` → `pcc/dn/1956/`,
+    /// `rebuild community policing` → `rebuild/community/policing/`): an
+    /// exact number or id match ranks first, but is never required.
+    pub bonus: Option<String>,
+}
+
+impl Query {
+    /// Every term the query looks up, in order, without repeats.
+    pub fn terms(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |t: &String| {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        };
+        for c in &self.clauses {
+            match c {
+                Clause::Word { term } => add(term),
+                Clause::Number { money, number } => {
+                    if let Some(m) = money {
+                        add(m);
+                    }
+                    add(number);
+                }
+                Clause::Compound { code, words, .. } => {
+                    add(code);
+                    words.iter().for_each(&mut add);
+                }
+            }
+        }
+        if let Some(b) = &self.bonus {
+            add(b);
+        }
+        out
+    }
+}
+
+/// Parses a query the way search.js does (without prefix matching, which
+/// depends on what is in the shards).
+pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
+    let lower = text.to_lowercase();
+    let mut q = Query::default();
+    let mut money_like = false;
+    let mut it = chunks(&lower).peekable();
+    while let Some(chunk) = it.next() {
+        if let Some(mut n) = parse_number(chunk) {
+            if n.scale.is_empty() {
+                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
+                    n.scale = s;
+                    n.plain = false;
+                    it.next();
+                }
+            }
+            money_like |= !n.plain;
+            q.clauses.push(Clause::Number { money: n.money_term(), number: n.number_term() });
+        } else if let Some(runs) = compound_runs(chunk) {
+            let code = code_of(chunk).unwrap_or_default();
+            let words: Vec<String> = runs.iter().filter_map(|r| words.term(r).map(str::to_owned)).collect();
+            let has_digit = chunk.chars().any(|c| c.is_ascii_digit());
+            q.clauses.push(Clause::Compound { code, words, has_digit });
+        } else {
+            for run in word_runs(chunk) {
+                if let Some(t) = words.term(run) {
+                    q.clauses.push(Clause::Word { term: t.to_owned() });
+                }
+            }
+        }
+    }
+    if !money_like {
+        let is_code_clause = |b: &String| q.clauses.iter().any(|c| matches!(c, Clause::Compound { code, .. } if code == b));
+        q.bonus = code_of(&lower).filter(|b| b.matches(CODE_END).count() <= MAX_BONUS_RUNS && !is_code_clause(b));
+    }
+    q
+}
+
+/// A whole-query code longer than this is not an id anyone types.
+const MAX_BONUS_RUNS: usize = 8;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        let mut w = Words::new();
+        let mut out = Vec::new();
+        index_terms(&text.to_lowercase(), &mut w, |t| out.push(t.to_owned()));
+        out
+    }
+
+    fn query(text: &str) -> Vec<String> {
+        parse_query(text, &mut Words::new()).terms()
+    }
+
+    #[test]
+    fn decision_numbers_in_any_form_share_one_code() {
+        assert_eq!(terms("004/2014"), ["4/2014/", "004", "2014"]);
+        assert_eq!(terms("4/2014"), ["4/2014/", "4", "2014"]);
+        assert_eq!(terms("004-2014"), ["4/2014/", "004", "2014"]);
+        assert_eq!(query("004/2014")[0], "4/2014/");
+        assert_eq!(query("4/2014")[0], "4/2014/");
+        assert_eq!(query("004-2014")[0], "4/2014/");
+        assert_eq!(query("(ref. 004/2014)."), ["ref", "4/2014/", "004", "2014", "ref/4/2014/"]);
+    }
+
+    #[test]
+    fn other_decision_number_schemes() {
+        assert_eq!(terms("WPCC3-0089"), ["wpcc3/89/", "wpcc3", "0089"]);
+        assert_eq!(query("wpcc3-89")[0], "wpcc3/89/");
+        assert_eq!(terms("2020-19"), ["2020/19/", "2020", "19"]);
+        // Two chunks: each is findable, and the whole query is a code that
+        // matches the record's number field exactly.
+        assert_eq!(terms("PCC-DN 1956"), ["pcc/dn/", "pcc", "dn", "1956"]);
+        assert_eq!(code_of("pcc-dn 1956").as_deref(), Some("pcc/dn/1956/"));
+        let q = parse_query("PCC-DN 1956", &mut Words::new());
+        assert_eq!(q.bonus.as_deref(), Some("pcc/dn/1956/"));
+        assert_eq!(q.terms(), ["pcc/dn/", "pcc", "dn", "1956", "pcc/dn/1956/"]);
+    }
+
+    #[test]
+    fn money_as_typed() {
+        assert_eq!(terms("£3,863"), ["3863", "3863£"]);
+        assert_eq!(terms("3,863"), ["3863"]);
+        assert_eq!(terms("3863"), ["3863"]);
+        assert_eq!(terms("£641m"), ["641m", "641", "641m£"]);
+        assert_eq!(terms("£1,234.50,"), ["1234.5", "1234.5£"]);
+        // Typed: `£3,863` looks for the money term or the bare number, so it
+        // finds a grants row printed as `3,863` in a £000s table too.
+        assert_eq!(query("£3,863"), ["3863£", "3863"]);
+        assert_eq!(query("3,863"), ["3863"]);
+        assert_eq!(query("£641m"), ["641m£", "641m"]);
+        assert_eq!(query("£641 million"), ["641m£", "641m"]);
+        // No whole-query code from money (`3/863/` means nothing).
+        assert_eq!(parse_query("£3,863", &mut Words::new()).bonus, None);
+    }
+
+    #[test]
+    fn scale_word_after_a_number_in_text() {
+        assert_eq!(terms("£641 million."), ["641", "641£", "641m", "641m£", "million"]);
+    }
+
+    #[test]
+    fn not_numbers() {
+        assert_eq!(parse_number("1,2"), None);
+        assert_eq!(parse_number("1234,567"), None);
+        assert_eq!(parse_number("12.x"), None);
+        assert_eq!(parse_number("£"), None);
+        assert_eq!(terms("1,2"), ["1", "2"]);
+    }
+
+    #[test]
+    fn ids_as_typed_and_by_their_words() {
+        assert_eq!(terms("rebuild-community-policing"), ["rebuild/community/policing/", "rebuild", "commun", "polic"]);
+        let q = parse_query("rebuild-community-policing", &mut Words::new());
+        assert_eq!(q.clauses, [Clause::Compound { code: "rebuild/community/policing/".into(), words: vec!["rebuild".into(), "commun".into(), "polic".into()], has_digit: false }]);
+        assert_eq!(q.bonus, None);
+        // Typed with spaces, the words AND, and the whole query is the id.
+        let q = parse_query("Rebuild community policing", &mut Words::new());
+        assert_eq!(q.terms(), ["rebuild", "commun", "polic", "rebuild/community/policing/"]);
+    }
+
+    #[test]
+    fn ordinary_words_are_stemmed_like_elasticlunr() {
+        assert_eq!(terms("Burglaries, burglary and the Commissioner's policing!"), ["burglari", "burglari", "commission", "polic"]);
+        assert_eq!(terms("victims' don't"), ["victim", "dont"]);
+        assert_eq!(query("Burglary"), ["burglari", "burglary/"]);
+        assert_eq!(query("The burglary"), ["burglari", "the/burglary/"]);
+        // The same as elasticlunr-rs's own pipeline for a plain word.
+        let lunr = elasticlunr::lang::English::new().make_pipeline().run(vec!["communities".into()]);
+        assert_eq!(terms("communities"), lunr);
+    }
+
+    #[test]
+    fn stop_words_only() {
+        let q = parse_query("the and of", &mut Words::new());
+        assert!(q.clauses.is_empty());
+    }
+
+    #[test]
+    fn punctuation_and_unicode_joiners() {
+        assert_eq!(terms("“2021–25”"), ["2021/25/", "2021", "25"]);
+        assert_eq!(terms("e.g."), ["e", "g"]);
+        assert_eq!(terms("--"), Vec::<String>::new());
+    }
+}

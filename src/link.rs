@@ -253,6 +253,9 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
     (site, diagnostics)
 }
 
+/// The backlinks heading of the metrics that measure a commitment.
+pub const MEASURES_HEADING: &str = "Metrics that measure it";
+
 /// Sections take their order from their plan's `sections:` list; one that
 /// is listed but missing, or present but unlisted, is an error.
 fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
@@ -418,7 +421,7 @@ fn check_reference(
 fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> {
     let text = match (relation, from) {
         (Relation::PartOf, _) => return None,
-        (Relation::Measures, _) => "Metrics that measure it",
+        (Relation::Measures, _) => MEASURES_HEADING,
         (Relation::Funds, _) => "Grants that fund it",
         (Relation::Delivers, _) => "Decisions that deliver it",
         (Relation::RecommendationAbout, _) => "Panel recommendations about it",

@@ -364,7 +364,15 @@ fn suite_reports_planted_defects() {
         .expect("the built site has no HTML page to plant defects in");
     let html = std::fs::read_to_string(&page).expect("read built page");
 
-    let defects = r#"<img src="x.png"><table><tr><td>1</td></tr></table>"#;
+    // An image without alt, a table without headers, text that is
+    // unreadable in dark mode, and a box that clips its text.
+    let defects = concat!(
+        r#"<img src="x.png"><table><tr><td>1</td></tr></table>"#,
+        "<style>@media (prefers-color-scheme: dark) { body { background: #000; } .planted-dark { color: #222; } }",
+        " .planted-clip { overflow: hidden; height: 1.5em; width: 6em; }</style>",
+        r#"<p class="planted-dark">Dark on dark</p>"#,
+        r#"<p class="planted-clip">A sentence long enough to wrap onto more lines than its box holds.</p>"#,
+    );
     let planted = match html
         .find("<main")
         .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
@@ -401,6 +409,14 @@ fn suite_reports_planted_defects() {
     assert!(
         run.stdout.contains("[html]") && run.stdout.contains("“alt” attribute"),
         "the Nu HTML Checker did not report the img without alt"
+    );
+    assert!(
+        run.stdout.contains("[axe color-contrast (dark mode)]"),
+        "the dark-mode contrast failure was not reported"
+    );
+    assert!(
+        run.stdout.contains("[text-spacing]") && run.stdout.contains("planted-clip"),
+        "the text clipped under WCAG text spacing was not reported"
     );
     assert!(
         run.stdout.lines().any(|l| l == "a11y: 0 passed, 1 failed"),

@@ -16,6 +16,10 @@
 //     on it moves focus onto/into <main> (so <main> needs tabindex="-1");
 //   - exactly one h1, and heading levels never skip downward (h2 -> h4);
 //   - reflow: at a 320x800 viewport, documentElement.scrollWidth <= 320;
+//   - text spacing (WCAG 1.4.12): with line height 1.5, paragraph spacing 2em,
+//     letter spacing 0.12em and word spacing 0.16em forced on every element,
+//     the page still fits 320 px and no text is clipped by overflow:hidden;
+//   - dark mode: with prefers-color-scheme: dark, axe's contrast rules pass;
 //   - the page loads with HTTP 200, and none of its same-site resources fail
 //     to load (a missing stylesheet or script is reported, not ignored);
 //   - no uncaught JavaScript error.
@@ -382,6 +386,7 @@ async function checkPage(page, task, axeSource, ruleCounts, sink) {
   const fail = (check, msg) => fails.push({ check, msg });
   sink.events = [];
 
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize(DESKTOP);
   const resp = await page.goto(task.url, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
   if (!resp) fail('http', 'no response');
@@ -456,9 +461,61 @@ async function checkPage(page, task, axeSource, ruleCounts, sink) {
       (reflow.culprits.length ? `; overflowing: ${reflow.culprits.join('; ')}` : ''));
   }
 
+  // Text spacing (WCAG 1.4.12) at 320 px: nothing overflows or is clipped.
+  await page.addStyleTag({ content: TEXT_SPACING_CSS });
+  const spaced = await page.evaluate(reflowInPage, REFLOW_WIDTH);
+  if (spaced.scrollWidth > REFLOW_WIDTH) {
+    fail('text-spacing', `with WCAG text spacing at ${REFLOW_WIDTH}px the page scrolls horizontally: ` +
+      `scrollWidth ${spaced.scrollWidth}px` + (spaced.culprits.length ? `; overflowing: ${spaced.culprits.join('; ')}` : ''));
+  }
+  for (const c of await page.evaluate(clippedTextInPage)) {
+    fail('text-spacing', `with WCAG text spacing, text is clipped in ${c}`);
+  }
+
+  // Dark mode: the contrast rules again under prefers-color-scheme: dark.
+  await page.setViewportSize(DESKTOP);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(task.url, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(axeSource);
+  const dark = await page.evaluate(async (rules) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, why: (n.any[0] || {}).message || '' })) }));
+  }, DARK_RULES);
+  for (const v of dark) {
+    ruleCounts.set(`${v.id} (dark)`, (ruleCounts.get(`${v.id} (dark)`) || 0) + 1);
+    for (const n of v.nodes.slice(0, MAX_NODES_PER_RULE)) {
+      fail(`axe ${v.id} (dark mode)`, `${flattenTarget(n.target)}: ${v.help}: ${n.why}`);
+    }
+  }
+
   for (const e of sink.events) fail(e.check, e.msg);
   sink.events = null;
   return fails;
+}
+
+// The WCAG 1.4.12 text-spacing values, forced on every element.
+const TEXT_SPACING_CSS = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }`;
+
+const DARK_RULES = ['color-contrast', 'link-in-text-block'];
+
+// Elements that clip their own text (overflow hidden or clip, content larger
+// than the box). Visually hidden text (a 1px box, the usual clip pattern) is
+// meant to be clipped and is skipped.
+function clippedTextInPage() {
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const cs = getComputedStyle(el);
+    const clips = /hidden|clip/.test(cs.overflowX + cs.overflowY);
+    if (!clips || el.clientWidth <= 1 || el.clientHeight <= 1) continue;
+    if (!(el.textContent || '').trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+      out.push(window.__a11yDescribe(el));
+      if (out.length >= 3) break;
+    }
+  }
+  return out;
 }
 
 // --------------------------------------------------------------- vnu checks

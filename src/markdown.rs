@@ -95,8 +95,16 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     let mut para_list: Option<u32> = None; // next number in a top-level ordered list
     let mut heading: Option<(u8, Option<String>, Vec<String>, String)> = None;
     let mut text = String::new();
+    // A body numbers its paragraphs one way: with `**12.**` at the start of
+    // a paragraph, or else as a top-level ordered list. When it uses bold
+    // numbers, its ordered lists are ordinary lists.
+    let bold_numbers = settings.numbered_paragraphs && has_bold_numbers(&prepared);
+    let mut bold = BoldNumber::Idle;
 
     for (event, range) in Parser::new_ext(&prepared, options).into_offset_iter() {
+        // Only the next step of `**N.**` keeps the match going; otherwise the
+        // events already pushed stand as ordinary Markdown.
+        let step = std::mem::replace(&mut bold, BoldNumber::Idle);
         if let Some((_, _, _, heading_text)) = heading.as_mut() {
             match &event {
                 Event::Text(t) | Event::Code(t) => heading_text.push_str(t),
@@ -165,8 +173,40 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 });
                 text.push(' ');
             }
+            Event::Start(Tag::Paragraph) if bold_numbers && list_depth == 0 => {
+                bold = BoldNumber::Paragraph {
+                    at: events.len(),
+                    text_len: text.len(),
+                };
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::Start(Tag::Strong) if matches!(step, BoldNumber::Paragraph { .. }) => {
+                if let BoldNumber::Paragraph { at, text_len } = step {
+                    bold = BoldNumber::Strong { at, text_len };
+                }
+                events.push(Event::Start(Tag::Strong));
+            }
+            Event::Text(t) if matches!(step, BoldNumber::Strong { .. }) => {
+                if let (BoldNumber::Strong { at, text_len }, Some(n)) =
+                    (step, t.strip_suffix('.').and_then(|n| n.parse::<u32>().ok()))
+                {
+                    bold = BoldNumber::Number { at, text_len, n };
+                }
+                text.push_str(&t);
+                events.push(Event::Text(t));
+            }
+            Event::End(TagEnd::Strong) if matches!(step, BoldNumber::Number { .. }) => {
+                if let BoldNumber::Number { at, text_len, n } = step {
+                    let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
+                    events.truncate(at);
+                    text.truncate(text_len);
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<p id=\"{id}\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a>"
+                    ))));
+                }
+            }
             Event::Start(Tag::List(start)) => {
-                if list_depth == 0 && settings.numbered_paragraphs {
+                if list_depth == 0 && settings.numbered_paragraphs && !bold_numbers {
                     if let Some(first) = start {
                         para_list = Some(first as u32);
                         events.push(Event::Html(CowStr::Borrowed(
@@ -191,18 +231,7 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
             Event::Start(Tag::Item) if list_depth == 1 && para_list.is_some() => {
                 let n = para_list.unwrap_or(1);
                 para_list = Some(n + 1);
-                let id = format!("para-{n}");
-                if out.paragraphs.contains(&n) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Some(span_at(range.start)),
-                            format!("paragraph {n} is numbered twice"),
-                        )
-                        .with_help("each numbered paragraph needs its own number; check the list numbering"),
-                    );
-                }
-                out.paragraphs.push(n);
-                out.anchors.push(id.clone());
+                let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
                 events.push(Event::Html(CowStr::from(format!(
                     "<li id=\"{id}\" value=\"{n}\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a> "
                 ))));
@@ -244,6 +273,46 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     out.html = fix_table_headers(&html);
     out.text = collapse_whitespace(&strip_placeholders(&text, &out.refs));
     (out, diagnostics)
+}
+
+/// Where a `**N.**` paragraph number has got to while its events arrive:
+/// the paragraph's first event is at `at` in the event list and its text
+/// started at `text_len`, so a complete match can be rewritten in place.
+#[derive(Clone, Copy)]
+enum BoldNumber {
+    Idle,
+    Paragraph { at: usize, text_len: usize },
+    Strong { at: usize, text_len: usize },
+    Number { at: usize, text_len: usize, n: u32 },
+}
+
+/// Whether a line starts with a bold paragraph number, `**12.**`.
+fn has_bold_numbers(source: &str) -> bool {
+    source.lines().any(|line| {
+        line.strip_prefix("**")
+            .and_then(|rest| rest.split_once(".**"))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Records paragraph `n` and returns its anchor; a number used twice is an
+/// error at `span`.
+fn number_paragraph(
+    out: &mut Rendered,
+    diagnostics: &mut Vec<Diagnostic>,
+    n: u32,
+    span: Span,
+) -> String {
+    let id = format!("para-{n}");
+    if out.paragraphs.contains(&n) {
+        diagnostics.push(
+            Diagnostic::error(Some(span), format!("paragraph {n} is numbered twice"))
+                .with_help("each numbered paragraph needs its own number; check the list numbering"),
+        );
+    }
+    out.paragraphs.push(n);
+    out.anchors.push(id.clone());
+    id
 }
 
 /// pulldown-cmark writes `<th>` without a scope; header cells of a Markdown
@@ -517,6 +586,35 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("paragraph 1 is numbered twice"));
         assert_eq!(d[0].span.as_ref().unwrap().line, 14);
+    }
+
+    #[test]
+    fn bold_numbers_number_paragraphs_and_leave_ordered_lists_alone() {
+        let src = "## Summary\n\n**1.** First.\n\n**2.** Second, with **bold**.\n\n\
+                   1. a list item\n2. another\n\n**3.** Third.\n\n**Note.** Not numbered.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            ..Settings::default()
+        };
+        let (r, d) = render(src, &origin(), settings);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.paragraphs, vec![1, 2, 3]);
+        assert!(r.html.contains(
+            "<p id=\"para-2\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#para-2\" title=\"Link to paragraph 2\">2.</a> Second, with <strong>bold</strong>.</p>"
+        ), "{}", r.html);
+        assert!(r.html.contains("<ol>\n<li>a list item</li>"), "{}", r.html);
+        assert!(r.html.contains("<p><strong>Note.</strong> Not numbered.</p>"));
+        assert!(!r.text.contains("2."), "{}", r.text);
+
+        let (_, d) = render("**1.** One.\n\n**1.** Again.\n", &origin(), settings);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("paragraph 1 is numbered twice"));
+        assert_eq!(d[0].span.as_ref().unwrap().line, 12);
+
+        // Outside a numbered document, bold text is only bold.
+        let (r, _) = render("**1.** One.\n", &origin(), Settings::default());
+        assert!(r.paragraphs.is_empty());
+        assert!(r.html.contains("<p><strong>1.</strong> One.</p>"));
     }
 
     #[test]

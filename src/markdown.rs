@@ -490,13 +490,40 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// `text` with each run of whitespace made one space and none at the ends,
+/// as `split_whitespace` would have it. Walks bytes: this runs over every
+/// body of a large site, and almost all of it is ASCII.
 pub fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, width) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&text[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(start) = word_start {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[start..]);
     }
     out
 }
@@ -622,6 +649,22 @@ mod tests {
         let (r, _) = render("**1.** One.\n", &origin(), Settings::default());
         assert!(r.paragraphs.is_empty());
         assert!(r.html.contains("<p><strong>1.</strong> One.</p>"));
+    }
+
+    #[test]
+    fn whitespace_collapses_as_split_whitespace_would() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            "  one  two\t\nthree\r\n",
+            "a\u{a0}b\u{2003} c\u{3000}",
+            "caf\u{e9}  \u{1F600}\x0Bend\x0C",
+            "\u{85}x\u{2028}",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -591,11 +591,13 @@ fn home_job(site: &Site) -> PageJob {
 }
 
 /// Renders every page in parallel. Template errors are collected, one per
-/// template, with the template's file and position.
+/// template, with the template's file and position. Each job's context is
+/// freed as soon as its page is rendered, so a large site never holds every
+/// context and every page at once.
 pub fn render_all(
     site: &Site,
     theme: &Theme,
-    jobs: &[PageJob],
+    jobs: Vec<PageJob>,
     root_dir: &std::path::Path,
     live_reload: bool,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -619,8 +621,8 @@ pub fn render_all(
         Err(e) => return (Vec::new(), vec![Diagnostic::error(None, e.to_string())]),
     };
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_one(site, theme, &globals, job, root_dir))
+        .into_par_iter()
+        .map(|job| render_one(site, theme, &globals, &job, root_dir))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

@@ -187,9 +187,10 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 events.push(Event::Start(Tag::Strong));
             }
             Event::Text(t) if matches!(step, BoldNumber::Strong { .. }) => {
-                if let (BoldNumber::Strong { at, text_len }, Some(n)) =
-                    (step, t.strip_suffix('.').and_then(|n| n.parse::<u32>().ok()))
-                {
+                if let (BoldNumber::Strong { at, text_len }, Some(n)) = (
+                    step,
+                    t.strip_suffix('.').and_then(|n| n.parse::<u32>().ok()),
+                ) {
                     bold = BoldNumber::Number { at, text_len, n };
                 }
                 text.push_str(&t);
@@ -306,8 +307,9 @@ fn number_paragraph(
     let id = format!("para-{n}");
     if out.paragraphs.contains(&n) {
         diagnostics.push(
-            Diagnostic::error(Some(span), format!("paragraph {n} is numbered twice"))
-                .with_help("each numbered paragraph needs its own number; check the list numbering"),
+            Diagnostic::error(Some(span), format!("paragraph {n} is numbered twice")).with_help(
+                "each numbered paragraph needs its own number; check the list numbering",
+            ),
         );
     }
     out.paragraphs.push(n);
@@ -501,7 +503,10 @@ pub fn collapse_whitespace(text: &str) -> String {
     while i < bytes.len() {
         let b = bytes[i];
         let (space, width) = if b < 0x80 {
-            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C'), 1)
+            (
+                matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C'),
+                1,
+            )
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.len_utf8())
@@ -637,7 +642,10 @@ mod tests {
             "<p id=\"para-2\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#para-2\" title=\"Link to paragraph 2\">2.</a> Second, with <strong>bold</strong>.</p>"
         ), "{}", r.html);
         assert!(r.html.contains("<ol>\n<li>a list item</li>"), "{}", r.html);
-        assert!(r.html.contains("<p><strong>Note.</strong> Not numbered.</p>"));
+        assert!(
+            r.html
+                .contains("<p><strong>Note.</strong> Not numbered.</p>")
+        );
         assert!(!r.text.contains("2."), "{}", r.text);
 
         let (_, d) = render("**1.** One.\n\n**1.** Again.\n", &origin(), settings);

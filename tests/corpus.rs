@@ -145,7 +145,10 @@ fn the_benchmark_corpus_builds_every_notice() {
             })
             .unwrap();
         let expected: Vec<String> = n.paragraphs.iter().map(|p| format!("para-{p}")).collect();
-        assert!(expected.len() >= 5, "{slug}: the corpus numbers 5-15 paragraphs");
+        assert!(
+            expected.len() >= 5,
+            "{slug}: the corpus numbers 5-15 paragraphs"
+        );
         assert_eq!(anchors, expected, "{slug}");
         assert!(
             list.contains(&format!("decisions/{slug}/\"")),
@@ -216,5 +219,46 @@ fn a_notice_that_names_its_officer_twice_is_an_error() {
         stderr.contains("gives its contact officer twice")
             && stderr.contains("decision-2010-003.md:8:"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_rebuild_publishes_an_edit_that_keeps_the_file_length() {
+    // The write links files unchanged since the previous output instead of
+    // writing them; an edit of the same length must still be published.
+    let corpus = tempfile::tempdir().unwrap();
+    generate(corpus.path());
+    let out = corpus.path().join("public");
+    let build = || {
+        let o = Command::new(BIN)
+            .args(["build", "--root"])
+            .arg(corpus.path())
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    build();
+    let page = out.join("decisions/2-2010/index.html");
+    let before = std::fs::read_to_string(&page).unwrap();
+    let untouched = std::fs::read(out.join("decisions/3-2010/index.html")).unwrap();
+
+    let file = corpus.path().join("content/decisions/decision-2010-002.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let officer = field(&text, "officer");
+    let renamed: String = officer.chars().rev().collect();
+    std::fs::write(&file, text.replace(&officer, &renamed)).unwrap();
+    build();
+
+    let after = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after.contains(&renamed) && !after.contains(&officer),
+        "the edit is published"
+    );
+    assert_eq!(
+        std::fs::read(out.join("decisions/3-2010/index.html")).unwrap(),
+        untouched
     );
 }

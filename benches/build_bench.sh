@@ -13,8 +13,10 @@
 #   --hugo auto|yes|no  compare with Hugo (auto: if on PATH)       [HUGO]
 #   --no-hugo       same as --hugo no
 #   --bin PATH      plansite binary to time; default: `cargo build
-#                   --release` and target/release/plansite          [PLANSITE]
+#                   --release` and $CARGO_TARGET_DIR (or target)/release/plansite
+#                                                                   [PLANSITE]
 #   --keep-output   leave the last build's public/ in the corpus folder
+#   (BENCH_DIR)     where corpora are kept; default target/bench-corpus
 #
 # Needs python3 (the generator uses the standard library only) and GNU time
 # (/usr/bin/time; `apt-get install time`). Corpora are generated once with

@@ -13,25 +13,36 @@
 #   --hugo auto|yes|no  compare with Hugo (auto: if on PATH)       [HUGO]
 #   --no-hugo       same as --hugo no
 #   --bin PATH      plansite binary to time; default: `cargo build
-#                   --release` and target/release/plansite          [PLANSITE]
+#                   --release` and $CARGO_TARGET_DIR (or target)/release/plansite
+#                                                                   [PLANSITE]
 #   --keep-output   leave the last build's public/ in the corpus folder
+#   (BENCH_DIR)     where corpora are kept; default target/bench-corpus
 #
 # Needs python3 (the generator uses the standard library only) and GNU time
 # (/usr/bin/time; `apt-get install time`). Corpora are generated once with
-# benches/gen_corpus.py (a copy of ../shared/bench/gen_corpus.py, deterministic
-# and prefix-stable) and cached under target/bench-corpus/ with a stamp; they
-# are regenerated when the generator, benches/corpus-site.yaml or N changes.
+# benches/gen_corpus.py and cached under target/bench-corpus/ with a stamp;
+# they are regenerated when the generator, benches/corpus-site.yaml or N
+# changes. benches/gen_corpus.py is a byte-identical copy of
+# ../shared/bench/gen_corpus.py, the generator the peers' figures were
+# measured with: a clone of this repository has no ../shared/, and the copy
+# lets it run the benchmark; tests/corpus.rs fails if the two drift apart.
 #
-# "Cold" means a fresh process and no previous output (public/ is deleted
-# before every run). The source files are in the page cache after the first
+# "Cold" means a fresh process and no previous output. The previous run's
+# output is moved aside into target/bench-corpus/trash/ and deleted only when
+# the benchmark ends: on ext4, creating files just after deleting thousands
+# costs far more (the inode allocator skips recently freed inodes; on a
+# shared disk this turned a 0.5 s write into 3-30 s), and that would measure
+# the benchmark's own clean-up rather than the build. Plansite and Hugo are
+# treated alike. The source files are in the page cache after the first
 # run, as they are for any peer measured the same way; set DROP_CACHES=1 (as
 # root, where /proc/sys/vm/drop_caches is writable) to drop it before each run.
 #
 # Figures per size: wall time, user+sys CPU time, peak RSS (GNU time's
 # "Maximum resident set size"), pages written, output bytes, search index
 # bytes and the per-phase breakdown that `plansite build --timings` prints.
-# "write" is the rest of the wall time: the atomic write of public/ plus
-# process start and exit, which --timings does not cover.
+# The phases are plansite's own (`--timings`): load, parse, link, render,
+# search, exports and write (the atomic write of public/); "other" is the
+# rest of the wall time (process start, freeing memory, exit).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -59,8 +70,12 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "build_bench: $*" >&2; exit 1; }
-command -v python3 >/dev/null || die "python3 is needed to generate the corpus"
-[ -x /usr/bin/time ] || die "GNU time is needed for CPU time and peak RSS: apt-get install time"
+command -v python3 >/dev/null || die "python3 is needed to generate the corpus (apt-get install python3)"
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is needed for CPU time and peak RSS; install it with: apt-get install time"
+SHARED_GEN=$ROOT/../shared/bench/gen_corpus.py
+if [ -f "$SHARED_GEN" ] && ! cmp -s "$SHARED_GEN" "$GEN"; then
+    echo "build_bench: warning: $GEN differs from $SHARED_GEN; figures are not comparable with the peers'" >&2
+fi
 case "$HUGO" in
     auto) command -v hugo >/dev/null && HUGO=yes || HUGO=no ;;
     yes) command -v hugo >/dev/null || die "hugo is not on PATH (apt-get install hugo)" ;;
@@ -79,8 +94,17 @@ echo "Machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/load
 echo "plansite: $BIN ($("$BIN" --version))"
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$CACHE"
+TRASH=$CACHE/trash
+trap 'rm -rf "$TMP" "$TRASH"' EXIT
+mkdir -p "$CACHE" "$TRASH"
+
+# set_aside PATH…: moves outputs of earlier runs out of the way, undeleted.
+set_aside() {
+    local p
+    for p in "$@"; do
+        if [ -e "$p" ]; then mv "$p" "$(mktemp -d "$TRASH/run.XXXXXX")/"; fi
+    done
+}
 
 # corpus FORMAT N → prints the corpus folder, generating it if the cache is stale.
 corpus() {
@@ -106,7 +130,8 @@ timed_run() {
     local record=$1; shift
     sync
     if [ "${DROP_CACHES:-0}" = 1 ]; then echo 3 > /proc/sys/vm/drop_caches; fi
-    local t0 t1 status=0
+    local t0 t1 status=0 load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(now_ns)
     /usr/bin/time -v -o "$TMP/time" "$@" > "$TMP/stdout" 2> "$TMP/stderr" || status=$?
     t1=$(now_ns)
@@ -115,11 +140,11 @@ timed_run() {
         head -n 60 "$TMP/stderr" >&2
         exit 1
     fi
-    awk -v wall="$(( (t1 - t0) / 1000000 ))" '
+    awk -v wall="$(( (t1 - t0) / 1000000 ))" -v load="$load" '
         /User time \(seconds\)/ {u=$NF}
         /System time \(seconds\)/ {s=$NF}
         /Maximum resident set size/ {r=$NF}
-        END {printf "%d %.0f %d\n", wall, (u+s)*1000, r}' "$TMP/time" >> "$record"
+        END {printf "%d %.0f %d %s\n", wall, (u+s)*1000, r, load}' "$TMP/time" >> "$record"
 }
 
 # bytes DIR → apparent size of the files under DIR (0 if absent).
@@ -144,6 +169,7 @@ report() {
     printf '  CPU user+sys   %s median (%.2f cores busy)\n' "$(secs "$cpu")" "$(awk -v c="$cpu" -v w="$wall" 'BEGIN {print (w>0)?c/w:0}')"
     printf '  peak RSS       %s (highest of the runs)\n' "$(awk -v k="$rss" 'BEGIN {printf "%.0f MiB", k/1024}')"
     printf '  pages written  %s HTML files; %s files in all\n' "$html" "$(files "$out")"
+    printf '  load average   %s to %s at the start of the runs (2 cores busy = 2.0)\n' "$(cut -d' ' -f4 "$record" | minof)" "$(cut -d' ' -f4 "$record" | maxof)"
     printf '  output bytes   %s bytes (%s)\n' "$obytes" "$(mib "$obytes")"
     echo "${name// /-} $n $wall $cpu $rss" >> "$TMP/summary"
 }
@@ -153,19 +179,20 @@ for n in $SIZES; do
     : > "$TMP/plain-$n.runs"
     : > "$TMP/plain-$n.phases"
     for run in $(seq 1 "$RUNS"); do
-        rm -rf "$dir/public" "$dir"/.public.*
+        set_aside "$dir/public" "$dir"/.public.*
         timed_run "$TMP/plain-$n.runs" "$BIN" build --root "$dir" --timings
-        awk -v run="$run" '$2 == "ms" || $3 == "ms" {print run, $1, $2}' "$TMP/stdout" >> "$TMP/plain-$n.phases"
+        awk -v run="$run" 'NF == 3 && $3 == "ms" {print run, $1, $2}' "$TMP/stdout" >> "$TMP/plain-$n.phases"
         cp "$TMP/stdout" "$TMP/plain-$n.stdout"
     done
     report plansite "$n" "$TMP/plain-$n.runs" "$dir/public"
     printf '  plansite says  %s\n' "$(grep '^Built' "$TMP/plain-$n.stdout")"
     decisions=$(find "$dir/public/decisions" -mindepth 2 -maxdepth 2 -name index.html | wc -l)
     printf '  decision pages %s of %s\n' "$decisions" "$n"
-    sbytes=$(bytes "$dir/public/search")
-    spage=$( [ -f "$dir/public/search/index.html" ] && stat -c %s "$dir/public/search/index.html" || echo 0)
-    printf '  search bytes   %s bytes (%s) in %s files under public/search/ (the search page itself: %s bytes)\n' \
-        "$sbytes" "$(mib "$sbytes")" "$(files "$dir/public/search")" "$spage"
+    # The build's own account of its search index (files, total, largest
+    # shard), and what is on disk under public/search/ besides the page.
+    printf '  search index   %s\n' "$(grep -o 'search index [^)]*' "$TMP/plain-$n.stdout" || echo 'not reported')"
+    sbytes=$(( $(bytes "$dir/public/search") - $( [ -f "$dir/public/search/index.html" ] && stat -c %s "$dir/public/search/index.html" || echo 0) ))
+    printf '  search bytes   %s bytes (%s) on disk under public/search/, the search page excepted\n' "$sbytes" "$(mib "$sbytes")"
     echo "  per phase (median of $RUNS runs):"
     phase_sum=0
     for phase in $(awk '$1 == 1 {print $2}' "$TMP/plain-$n.phases"); do
@@ -174,24 +201,26 @@ for n in $SIZES; do
         printf '    %-9s %9.1f ms\n' "$phase" "$ms"
     done
     wall=$(cut -d' ' -f1 "$TMP/plain-$n.runs" | median)
-    printf '    %-9s %9.1f ms  (wall minus the phases: writing public/, process start and exit)\n' \
-        write "$(awk -v w="$wall" -v s="$phase_sum" 'BEGIN {print w-s}')"
-    [ "$KEEP" = 1 ] || rm -rf "$dir/public"
+    printf '    %-9s %9.1f ms  (wall minus the phases: process start, freeing memory, exit)\n' \
+        other "$(awk -v w="$wall" -v s="$phase_sum" 'BEGIN {print w-s}')"
+    [ "$KEEP" = 1 ] || set_aside "$dir/public"
 
     if [ "$HUGO" = yes ]; then
         hdir=$(corpus hugo "$n")
         : > "$TMP/hugo-$n.runs"
         for run in $(seq 1 "$RUNS"); do
-            rm -rf "$hdir/public" "$hdir/resources" "$hdir/.hugo_build.lock"
+            set_aside "$hdir/public" "$hdir/resources" "$hdir/.hugo_build.lock"
             timed_run "$TMP/hugo-$n.runs" hugo --source "$hdir" --quiet --ignoreCache
         done
         report "$(hugo version | awk '{print "hugo", $2}' | cut -d+ -f1)" "$n" "$TMP/hugo-$n.runs" "$hdir/public"
         echo "  (no search index; template: gen_corpus.py --format hugo's minimal layouts)"
-        [ "$KEEP" = 1 ] || rm -rf "$hdir/public"
+        [ "$KEEP" = 1 ] || set_aside "$hdir/public"
     fi
 done
 
 echo
+echo "Deleting the outputs set aside (on a slow disk this takes a while)…" >&2
+rm -rf "$TRASH"
 echo "== summary (median wall, median CPU, peak RSS); load average after: $(cut -d' ' -f1-3 /proc/loadavg) =="
 awk '{printf "  %-14s %6d records  %8.2f s wall  %8.2f s CPU  %6.0f MiB\n", $1, $2, $3/1000, $4/1000, $5/1024}' "$TMP/summary"
 if [ "$HUGO" = yes ]; then

@@ -95,8 +95,16 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     let mut para_list: Option<u32> = None; // next number in a top-level ordered list
     let mut heading: Option<(u8, Option<String>, Vec<String>, String)> = None;
     let mut text = String::new();
+    // A body numbers its paragraphs one way: with `**12.**` at the start of
+    // a paragraph, or else as a top-level ordered list. When it uses bold
+    // numbers, its ordered lists are ordinary lists.
+    let bold_numbers = settings.numbered_paragraphs && has_bold_numbers(&prepared);
+    let mut bold = BoldNumber::Idle;
 
     for (event, range) in Parser::new_ext(&prepared, options).into_offset_iter() {
+        // Only the next step of `**N.**` keeps the match going; otherwise the
+        // events already pushed stand as ordinary Markdown.
+        let step = std::mem::replace(&mut bold, BoldNumber::Idle);
         if let Some((_, _, _, heading_text)) = heading.as_mut() {
             match &event {
                 Event::Text(t) | Event::Code(t) => heading_text.push_str(t),
@@ -165,9 +173,43 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 });
                 text.push(' ');
             }
+            Event::Start(Tag::Paragraph) if bold_numbers && list_depth == 0 => {
+                bold = BoldNumber::Paragraph {
+                    at: events.len(),
+                    text_len: text.len(),
+                };
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::Start(Tag::Strong) if matches!(step, BoldNumber::Paragraph { .. }) => {
+                if let BoldNumber::Paragraph { at, text_len } = step {
+                    bold = BoldNumber::Strong { at, text_len };
+                }
+                events.push(Event::Start(Tag::Strong));
+            }
+            Event::Text(t) if matches!(step, BoldNumber::Strong { .. }) => {
+                if let (BoldNumber::Strong { at, text_len }, Some(n)) = (
+                    step,
+                    t.strip_suffix('.').and_then(|n| n.parse::<u32>().ok()),
+                ) {
+                    bold = BoldNumber::Number { at, text_len, n };
+                }
+                text.push_str(&t);
+                events.push(Event::Text(t));
+            }
+            Event::End(TagEnd::Strong) if matches!(step, BoldNumber::Number { .. }) => {
+                if let BoldNumber::Number { at, text_len, n } = step {
+                    let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
+                    events.truncate(at);
+                    text.truncate(text_len);
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<p id=\"{id}\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a>"
+                    ))));
+                }
+            }
             Event::Start(Tag::List(start)) => {
                 if list_depth == 0
                     && settings.numbered_paragraphs
+                    && !bold_numbers
                     && let Some(first) = start
                 {
                     para_list = Some(first as u32);
@@ -192,18 +234,7 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
             Event::Start(Tag::Item) if list_depth == 1 && para_list.is_some() => {
                 let n = para_list.unwrap_or(1);
                 para_list = Some(n + 1);
-                let id = format!("para-{n}");
-                if out.paragraphs.contains(&n) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Some(span_at(range.start)),
-                            format!("paragraph {n} is numbered twice"),
-                        )
-                        .with_help("each numbered paragraph needs its own number; check the list numbering"),
-                    );
-                }
-                out.paragraphs.push(n);
-                out.anchors.push(id.clone());
+                let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
                 events.push(Event::Html(CowStr::from(format!(
                     "<li id=\"{id}\" value=\"{n}\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a> "
                 ))));
@@ -245,6 +276,47 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     out.html = fix_table_headers(&html);
     out.text = collapse_whitespace(&strip_placeholders(&text, &out.refs));
     (out, diagnostics)
+}
+
+/// Where a `**N.**` paragraph number has got to while its events arrive:
+/// the paragraph's first event is at `at` in the event list and its text
+/// started at `text_len`, so a complete match can be rewritten in place.
+#[derive(Clone, Copy)]
+enum BoldNumber {
+    Idle,
+    Paragraph { at: usize, text_len: usize },
+    Strong { at: usize, text_len: usize },
+    Number { at: usize, text_len: usize, n: u32 },
+}
+
+/// Whether a line starts with a bold paragraph number, `**12.**`.
+fn has_bold_numbers(source: &str) -> bool {
+    source.lines().any(|line| {
+        line.strip_prefix("**")
+            .and_then(|rest| rest.split_once(".**"))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Records paragraph `n` and returns its anchor; a number used twice is an
+/// error at `span`.
+fn number_paragraph(
+    out: &mut Rendered,
+    diagnostics: &mut Vec<Diagnostic>,
+    n: u32,
+    span: Span,
+) -> String {
+    let id = format!("para-{n}");
+    if out.paragraphs.contains(&n) {
+        diagnostics.push(
+            Diagnostic::error(Some(span), format!("paragraph {n} is numbered twice")).with_help(
+                "each numbered paragraph needs its own number; check the list numbering",
+            ),
+        );
+    }
+    out.paragraphs.push(n);
+    out.anchors.push(id.clone());
+    id
 }
 
 /// pulldown-cmark writes `<th>` without a scope; header cells of a Markdown
@@ -422,8 +494,45 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// `text` with each run of whitespace made one space and none at the ends,
+/// as `split_whitespace` would have it. Walks bytes: this runs over every
+/// body of a large site, and almost all of it is ASCII.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, width) = if b < 0x80 {
+            (
+                matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C'),
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&text[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(start) = word_start {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[start..]);
+    }
+    out
 }
 
 /// An id for a heading from its text: lower case words joined by `-`.
@@ -518,6 +627,54 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("paragraph 1 is numbered twice"));
         assert_eq!(d[0].span.as_ref().unwrap().line, 14);
+    }
+
+    #[test]
+    fn bold_numbers_number_paragraphs_and_leave_ordered_lists_alone() {
+        let src = "## Summary\n\n**1.** First.\n\n**2.** Second, with **bold**.\n\n\
+                   1. a list item\n2. another\n\n**3.** Third.\n\n**Note.** Not numbered.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            ..Settings::default()
+        };
+        let (r, d) = render(src, &origin(), settings);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.paragraphs, vec![1, 2, 3]);
+        assert!(r.html.contains(
+            "<p id=\"para-2\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#para-2\" title=\"Link to paragraph 2\">2.</a> Second, with <strong>bold</strong>.</p>"
+        ), "{}", r.html);
+        assert!(r.html.contains("<ol>\n<li>a list item</li>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<p><strong>Note.</strong> Not numbered.</p>")
+        );
+        assert!(!r.text.contains("2."), "{}", r.text);
+
+        let (_, d) = render("**1.** One.\n\n**1.** Again.\n", &origin(), settings);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("paragraph 1 is numbered twice"));
+        assert_eq!(d[0].span.as_ref().unwrap().line, 12);
+
+        // Outside a numbered document, bold text is only bold.
+        let (r, _) = render("**1.** One.\n", &origin(), Settings::default());
+        assert!(r.paragraphs.is_empty());
+        assert!(r.html.contains("<p><strong>1.</strong> One.</p>"));
+    }
+
+    #[test]
+    fn whitespace_collapses_as_split_whitespace_would() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            "  one  two\t\nthree\r\n",
+            "a\u{a0}b\u{2003} c\u{3000}",
+            "caf\u{e9}  \u{1F600}\x0Bend\x0C",
+            "\u{85}x\u{2028}",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -82,9 +82,8 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let jobs = render::pages::jobs(&site);
     let pages = jobs.len();
     let (mut out, d) =
-        render::pages::render_all(&site, &theme, &jobs, &options.root, options.live_reload);
+        render::pages::render_all(&site, &theme, jobs, &options.root, options.live_reload);
     diagnostics.extend(d);
-    drop(jobs);
     for (path, file) in crate::load::binary_assets(&options.root) {
         match std::fs::read(&file) {
             Ok(bytes) => out.push(OutputFile { path, bytes }),

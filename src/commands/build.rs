@@ -24,17 +24,19 @@ pub fn run(args: Args) -> i32 {
     if !report.is_empty() {
         eprint!("{report}");
     }
-    let Some(output) = output else {
+    let Some(mut output) = output else {
         eprintln!(
             "Build failed; {} was left as it was.",
             args.output.display()
         );
         return 1;
     };
+    let writing = std::time::Instant::now();
     if let Err(e) = crate::output::write_atomic(&args.output, &output.files) {
         eprintln!("error: cannot write {}: {e}", args.output.display());
         return 2;
     }
+    output.timings.phases.push(("write", writing.elapsed()));
     let records = output.site.records.metas().len();
     let search = output.search.unwrap_or_default();
     println!(

@@ -28,9 +28,10 @@ struct Raw {
     decision_maker: Option<String>,
     signed_by: Option<String>,
     contact_officer: Option<Officer>,
-    /// The benchmark corpus's names for the contact officer.
-    officer: Option<String>,
-    officer_role: Option<String>,
+    /// The short form of `contact_officer` (name and role only), as many
+    /// registers and the benchmark corpus write it.
+    officer: Option<Spanned<String>>,
+    officer_role: Option<Spanned<String>>,
     category: Option<String>,
     #[serde(default = "yes")]
     notice_published: bool,
@@ -243,12 +244,22 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         .as_ref()
         .map(|v| cx.typed(Kind::Variation, v, Relation::Approves));
     let commitments = cx.typed_all(Kind::Commitment, &raw.commitments, Relation::Delivers);
-    let contact_officer = match (raw.contact_officer, raw.officer, raw.officer_role) {
-        (Some(o), _, _) => Some(o),
-        (None, None, None) => None,
-        (None, name, role) => Some(Officer {
-            name,
-            role,
+    let short_form = raw.officer.as_ref().or(raw.officer_role.as_ref());
+    let contact_officer = match (raw.contact_officer, short_form) {
+        (Some(o), Some(field)) => {
+            let span = cx.span(field);
+            cx.error(
+                span,
+                "this decision gives its contact officer twice",
+                "use either `contact_officer:` (name, role, telephone, email) or `officer:` and `officer_role:`, not both",
+            );
+            Some(o)
+        }
+        (Some(o), None) => Some(o),
+        (None, None) => None,
+        (None, Some(_)) => Some(Officer {
+            name: raw.officer.map(|o| o.value),
+            role: raw.officer_role.map(|r| r.value),
             telephone: None,
             email: None,
         }),

@@ -1,6 +1,6 @@
 //! Which pages a site has, and the context each template gets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -258,22 +258,23 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         }),
     ));
 
-    // Decisions.
-    for d in &r.decisions {
+    // Decisions: the bulk of a large site, so their contexts are built in
+    // parallel (in order, as `collect` keeps it).
+    jobs.par_extend(r.decisions.par_iter().map(|d| {
         let mut crumbs = vec![crumb("Decisions", "decisions/")];
         if let Some(date) = d.date() {
             let y = date.year().to_string();
             crumbs.push((y.clone(), format!("browse/decision/{y}/")));
         }
-        jobs.push(record_job(
+        record_job(
             site,
             &d.meta,
             "decision.html",
             to_value(d, site),
             crumbs,
             json!({}),
-        ));
-    }
+        )
+    }));
     let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for d in &r.decisions {
         let year = d
@@ -482,38 +483,21 @@ fn kinds_present(site: &Site) -> Vec<Value> {
         .collect()
 }
 
-/// The year a record belongs to, for browsing.
-fn record_year(site: &Site, meta: &Meta) -> Option<i16> {
+/// The year each dated record belongs to, for browsing, in one pass over
+/// the records (looking each one up in its list would be quadratic).
+fn record_years(site: &Site) -> HashMap<(Kind, &str), i16> {
     let r = &site.records;
-    match meta.kind {
-        Kind::Decision => r
-            .decisions
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date()),
-        Kind::Panel => r
-            .panel
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Response => r
-            .responses
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Paper => r
-            .papers
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Variation => r
-            .variations
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        _ => None,
-    }
-    .map(|d| d.year())
+    let dated = r
+        .decisions
+        .iter()
+        .map(|d| (&d.meta, d.date()))
+        .chain(r.panel.iter().map(|d| (&d.meta, d.date)))
+        .chain(r.responses.iter().map(|d| (&d.meta, d.date)))
+        .chain(r.papers.iter().map(|d| (&d.meta, d.date)))
+        .chain(r.variations.iter().map(|d| (&d.meta, d.date)));
+    dated
+        .filter_map(|(meta, date)| Some(((meta.kind, meta.key.as_str()), date?.year())))
+        .collect()
 }
 
 /// `/browse/`: every kind with its years; `/browse/<kind>/<year>/`: the
@@ -521,9 +505,10 @@ fn record_year(site: &Site, meta: &Meta) -> Option<i16> {
 fn browse_jobs(site: &Site) -> Vec<PageJob> {
     let mut dated: BTreeMap<(Kind, i16), Vec<&Meta>> = BTreeMap::new();
     let mut undated: BTreeMap<Kind, usize> = BTreeMap::new();
+    let years = record_years(site);
     for meta in site.records.metas() {
-        match record_year(site, meta) {
-            Some(y) => dated.entry((meta.kind, y)).or_default().push(meta),
+        match years.get(&(meta.kind, meta.key.as_str())) {
+            Some(&y) => dated.entry((meta.kind, y)).or_default().push(meta),
             None => *undated.entry(meta.kind).or_default() += 1,
         }
     }
@@ -612,11 +597,13 @@ fn home_job(site: &Site) -> PageJob {
 }
 
 /// Renders every page in parallel. Template errors are collected, one per
-/// template, with the template's file and position.
+/// template, with the template's file and position. Each job's context is
+/// freed as soon as its page is rendered, so a large site never holds every
+/// context and every page at once.
 pub fn render_all(
     site: &Site,
     theme: &Theme,
-    jobs: &[PageJob],
+    jobs: Vec<PageJob>,
     root_dir: &std::path::Path,
     live_reload: bool,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -634,9 +621,14 @@ pub fn render_all(
             {"title": "Search", "url": "search/"},
         ],
     });
+    // Converted to Tera's values once; cloning a Tera context shares them.
+    let globals = match tera::Context::from_serialize(&globals) {
+        Ok(c) => c,
+        Err(e) => return (Vec::new(), vec![Diagnostic::error(None, e.to_string())]),
+    };
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_one(site, theme, &globals, job, root_dir))
+        .into_par_iter()
+        .map(|job| render_one(site, theme, &globals, &job, root_dir))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -659,7 +651,7 @@ pub fn render_all(
 fn render_one(
     site: &Site,
     theme: &Theme,
-    globals: &Value,
+    globals: &tera::Context,
     job: &PageJob,
     root_dir: &std::path::Path,
 ) -> Result<OutputFile, Diagnostic> {
@@ -668,8 +660,7 @@ fn render_one(
     } else {
         root_for(&job.url)
     };
-    let mut ctx = tera::Context::from_serialize(globals)
-        .map_err(|e| Diagnostic::error(None, e.to_string()))?;
+    let mut ctx = globals.clone();
     let page = json!({
         "url": job.url,
         "title": job.title,
@@ -687,7 +678,12 @@ fn render_one(
     let html = theme.tera.render(job.template, &ctx).map_err(|e| {
         super::theme::template_diagnostic(&e, &super::theme::template_path(root_dir, job.template))
     })?;
-    let html = expand_references(&html, site, &root);
+    // Most pages of a large site hold no references: no second copy.
+    let html = if html.contains(crate::markdown::PLACEHOLDER_START) {
+        expand_references(&html, site, &root)
+    } else {
+        html
+    };
     let path = if job.url.ends_with('/') || job.url.is_empty() {
         format!("{}index.html", job.url)
     } else {

@@ -85,7 +85,11 @@ pub(crate) fn term_shards(terms: &[TermPostings], shard_bytes: usize) -> Vec<(St
         } else {
             shards.last_mut().expect("a shard").1.push(b',');
         }
-        shards.last_mut().expect("a shard").1.extend_from_slice(&entry);
+        shards
+            .last_mut()
+            .expect("a shard")
+            .1
+            .extend_from_slice(&entry);
     }
     if let Some((_, bytes)) = shards.last_mut() {
         bytes.push(b']');
@@ -105,7 +109,10 @@ pub(crate) fn snippet(text: &str) -> String {
     }
     let mut cut = words.next().is_some();
     if out.chars().count() > SNIPPET_CHARS {
-        let end = out.char_indices().nth(SNIPPET_CHARS).map_or(out.len(), |(i, _)| i);
+        let end = out
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(out.len(), |(i, _)| i);
         out.truncate(end);
         cut = true;
     }
@@ -165,21 +172,42 @@ mod tests {
     use super::*;
 
     fn tp(term: &str, docs: &[(u32, u32)], df: usize) -> TermPostings {
-        TermPostings { term: term.into(), postings: docs.iter().map(|&(doc, score)| Posting { doc, score }).collect(), df }
+        TermPostings {
+            term: term.into(),
+            postings: docs
+                .iter()
+                .map(|&(doc, score)| Posting { doc, score })
+                .collect(),
+            df,
+        }
     }
 
     #[test]
     fn term_entries_are_delta_coded() {
-        let shards = term_shards(&[tp("crime", &[(3, 50), (4, 7), (10, 1100)], 3), tp("polic", &[(2, 9)], 40)], 1 << 20);
+        let shards = term_shards(
+            &[
+                tp("crime", &[(3, 50), (4, 7), (10, 1100)], 3),
+                tp("polic", &[(2, 9)], 40),
+            ],
+            1 << 20,
+        );
         assert_eq!(shards.len(), 1);
         assert_eq!(shards[0].0, "crime");
-        assert_eq!(String::from_utf8(shards[0].1.clone()).unwrap(), r#"[["crime",[3,50,1,7,6,1100]],["polic",[2,9],40]]"#);
+        assert_eq!(
+            String::from_utf8(shards[0].1.clone()).unwrap(),
+            r#"[["crime",[3,50,1,7,6,1100]],["polic",[2,9],40]]"#
+        );
     }
 
     #[test]
     fn shards_are_cut_by_size_and_never_split_a_term() {
         let big: Vec<(u32, u32)> = (0..100).map(|d| (d, 5)).collect();
-        let terms = [tp("a", &[(0, 1)], 1), tp("b", &[(0, 1)], 1), tp("c", &big, 100), tp("d", &[(0, 1)], 1)];
+        let terms = [
+            tp("a", &[(0, 1)], 1),
+            tp("b", &[(0, 1)], 1),
+            tp("c", &big, 100),
+            tp("d", &[(0, 1)], 1),
+        ];
         let shards = term_shards(&terms, 30);
         let firsts: Vec<&str> = shards.iter().map(|s| s.0.as_str()).collect();
         assert_eq!(firsts, ["a", "c", "d"]);
@@ -191,7 +219,10 @@ mod tests {
 
     #[test]
     fn snippet_is_the_first_thirty_words() {
-        let text = (1..=40).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" \n ");
+        let text = (1..=40)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" \n ");
         let s = snippet(&text);
         assert!(s.starts_with("w1 w2 "));
         assert!(s.ends_with("w30…"), "{s}");

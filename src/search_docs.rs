@@ -101,6 +101,18 @@ pub fn build(site: &Site) -> SearchOutput {
             );
             d.ids.push(row.row_id.clone());
             if let Some(m) = row.amount {
+                // The amount leads the snippet, as the table prints it and
+                // in pounds, so a search for it shows (and marks) it.
+                let amount = match m.unit {
+                    crate::types::MoneyUnit::Pounds => format!("Amount: {}.", m.pounds_display()),
+                    unit => format!(
+                        "Amount: {} ({} {}).",
+                        m.pounds_display(),
+                        m.as_in_table(),
+                        unit.label()
+                    ),
+                };
+                d.text = format!("{amount} {}", d.text);
                 d.amounts.push(format!("£{}", m.as_in_table()));
                 d.amounts.push(m.as_in_table());
                 d.amounts.push(m.pounds_display());

@@ -548,7 +548,11 @@
   // ranges of the chunks whose terms the query has (or, for the last word
   // typed, starts). Chunks, not words: `£3,863` is marked whole.
   function highlights(text, q, prefix) {
-    var want = new Set(queryTerms(q));
+    // A number such as 004/2014 marks where the number is, not each `2014`.
+    var want = new Set(queryTerms({
+      clauses: q.clauses.map(function (c) { return c.kind === 'compound' && c.hasDigit ? { kind: 'compound', code: c.code, words: [] } : c; }),
+      bonus: q.bonus,
+    }));
     var start = null;
     if (prefix && q.clauses.length) {
       var c = q.clauses[q.clauses.length - 1];

@@ -26,11 +26,7 @@ fn build(out: &Path, extra: &[&str]) {
         .args(extra)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Runs queries through the client; `opts` go before the queries
@@ -72,7 +68,14 @@ fn decision_numbers_find_their_decision_first_in_any_form() {
     let rs = search(
         out.path(),
         &[],
-        &["001/2025", "1/2025", "001-2025", "WPCC3-0089", "wpcc3-89", "wpcc3/0089"],
+        &[
+            "001/2025",
+            "1/2025",
+            "001-2025",
+            "WPCC3-0089",
+            "wpcc3-89",
+            "wpcc3/0089",
+        ],
     );
     for r in &rs[..3] {
         assert_eq!(urls(r)[0], "decisions/001-2025/", "{}", r["query"]);
@@ -117,7 +120,11 @@ fn words_are_stemmed_ranked_by_title_and_marked() {
         .find(|x| x["url"] == "commitments/reduce-burglary/")
         .unwrap();
     assert!(
-        hit["marks"].as_array().unwrap().iter().any(|m| m == "burglary"),
+        hit["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "burglary"),
         "{hit}"
     );
     // Without prefix matching (a finished word), `burgl` is not a word.
@@ -158,7 +165,12 @@ fn all_words_must_match_and_otherwise_any_are_shown() {
     let rs = search(
         out.path(),
         &[],
-        &["burglary victims", "burglary zzzunknownword", "zzzunknownword", "the and of"],
+        &[
+            "burglary victims",
+            "burglary zzzunknownword",
+            "zzzunknownword",
+            "the and of",
+        ],
     );
     assert!(rs[0]["count"].as_u64().unwrap() >= 1);
     assert_eq!(rs[0]["any"], false);
@@ -208,7 +220,11 @@ fn text_files(dir: &Path) -> Vec<(PathBuf, String)> {
 fn drafts_and_confidential_bodies_never_reach_the_index() {
     let out = site();
     let files = text_files(out.path());
-    assert!(files.iter().any(|(p, _)| p.ends_with("search/manifest.json")));
+    assert!(
+        files
+            .iter()
+            .any(|(p, _)| p.ends_with("search/manifest.json"))
+    );
     // Stems of the canaries are prefixes of them, so a prefix finds both.
     for (path, text) in &files {
         for canary in ["canaryconfidenti", "canarydraft"] {
@@ -232,7 +248,11 @@ fn drafts_and_confidential_bodies_never_reach_the_index() {
         search_files.iter().any(|(_, t)| t.contains("canarydraft")),
         "--drafts should index the draft"
     );
-    assert!(!search_files.iter().any(|(_, t)| t.contains("canaryconfidenti")));
+    assert!(
+        !search_files
+            .iter()
+            .any(|(_, t)| t.contains("canaryconfidenti"))
+    );
     let rs = search(with_drafts.path(), &[], &["CANARYDRAFTWORD"]);
     assert_eq!(urls(&rs[0]), ["decisions/004-2025/"]);
 }

@@ -47,6 +47,13 @@ pub fn run(args: Args) -> i32 {
         search.total_bytes / 1024,
         search.largest_file_bytes / 1024,
     );
+    if search.over_budget() {
+        eprintln!(
+            "warning: search: a one-word query may fetch up to {} kB (gzip, manifest + largest term shard + a page of result fragments), over the budget of {} kB; see README, Search",
+            search.worst_query_gzip_bytes / 1000,
+            crate::search::QUERY_BUDGET_BYTES / 1000,
+        );
+    }
     if args.timings {
         for (phase, d) in &output.timings.phases {
             println!("  {phase:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);

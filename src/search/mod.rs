@@ -285,6 +285,45 @@ mod tests {
     }
 
     #[test]
+    fn the_budget_bound_adds_manifest_largest_term_shard_and_a_page_of_fragments() {
+        let texts: Vec<String> = (0..40)
+            .map(|i| format!("crime word{i} {}", "policing ".repeat(i)))
+            .collect();
+        let docs: Vec<SearchDoc> = texts
+            .iter()
+            .map(|t| doc("a/", "page", "Title", t))
+            .collect();
+        let out = build_index(&docs);
+        // The largest file uncompressed stands for its kind.
+        let largest = |part: &str| {
+            gzip_len(
+                out.files
+                    .iter()
+                    .filter(|(p, _)| p.contains(part))
+                    .map(|(_, b)| b)
+                    .max_by_key(|b| b.len())
+                    .unwrap(),
+            )
+        };
+        let fragment_files = out
+            .files
+            .iter()
+            .filter(|(p, _)| p.contains("/f/"))
+            .count()
+            .min(PAGE_RESULTS) as u64;
+        assert_eq!(fragment_files, 5);
+        assert_eq!(
+            out.stats.worst_query_gzip_bytes,
+            gzip_len(&out.files[0].1) + largest("/t/") + fragment_files * largest("/f/")
+        );
+        let over = SearchStats {
+            worst_query_gzip_bytes: QUERY_BUDGET_BYTES + 1,
+            ..out.stats
+        };
+        assert!(over.over_budget() && !out.stats.over_budget());
+    }
+
+    #[test]
     fn urls_in_fragments_are_relative() {
         let out = build_index(&[doc("decisions/004-2014/", "decision", "Estates", "text")]);
         let f = out.files.iter().find(|(p, _)| p.contains("/f/")).unwrap();

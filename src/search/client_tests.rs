@@ -274,7 +274,7 @@ fn disagreements(script: &Path) -> (Vec<String>, String) {
     let mut w = Words::new();
     let mut diffs = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        let rust = w.term(word).map(str::to_owned);
+        let rust = w.term(word).map(|t| t.to_string());
         let node = js["words"][i].as_str().map(str::to_owned);
         if rust != node {
             diffs.push(format!("word {word:?}: rust {rust:?}, js {node:?}"));
@@ -282,7 +282,7 @@ fn disagreements(script: &Path) -> (Vec<String>, String) {
     }
     for (i, text) in texts.iter().enumerate() {
         let mut rust = Vec::new();
-        index_terms(&text.to_lowercase(), &mut w, |t| rust.push(t.to_owned()));
+        index_terms(&text.to_lowercase(), &mut w, |t| rust.push(t.to_string()));
         let node: Vec<String> = serde_json::from_value(js["texts"][i].clone()).unwrap();
         if rust != node {
             diffs.push(format!("text {text:?}:\n  rust {rust:?}\n  js   {node:?}"));

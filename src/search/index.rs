@@ -14,12 +14,11 @@
 //!   hardly ranks).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 
 use super::SearchDoc;
-use super::tokenize::{CODE_END, Words, code_of, index_terms};
+use super::tokenize::{CODE_END, Term, TermMap, Words, code_of, index_terms};
 
 pub(crate) const EXACT: u32 = 1000;
 pub(crate) const TITLE: u32 = 100;
@@ -49,7 +48,7 @@ pub(crate) struct Posting {
 
 #[derive(Debug)]
 pub(crate) struct TermPostings {
-    pub term: Box<str>,
+    pub term: Term,
     /// By document number.
     pub postings: Vec<Posting>,
     /// How many documents have the term; more than `postings.len()` when the
@@ -59,18 +58,18 @@ pub(crate) struct TermPostings {
 
 /// A document's terms and its body length in terms.
 struct DocTerms {
-    terms: Vec<(Box<str>, Occurrence)>,
+    terms: Vec<(Term, Occurrence)>,
     body_len: u32,
 }
 
 fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words) -> DocTerms {
-    let mut map: HashMap<Box<str>, Occurrence> = HashMap::new();
-    let mut add = |term: &str, f: &dyn Fn(&mut Occurrence)| match map.get_mut(term) {
+    let mut map: TermMap<Term, Occurrence> = TermMap::default();
+    let mut add = |term: &Term, f: &dyn Fn(&mut Occurrence)| match map.get_mut(&**term) {
         Some(o) => f(o),
         None => {
             let mut o = Occurrence::default();
             f(&mut o);
-            map.insert(term.into(), o);
+            map.insert(term.clone(), o);
         }
     };
     let exact = |o: &mut Occurrence| o.exact = true;
@@ -91,7 +90,7 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words) -> DocTerms {
             // `004/2014`, `pcc-dn 1956`, `reduce-burglary`: the code is the
             // exact match, its words count as title words.
             Some(code) if code.matches(CODE_END).count() > 1 => {
-                add(&code, &exact);
+                add(&Term::from(code), &exact);
                 index_terms(&lower, words, |t| add(t, &title));
             }
             // A one-run id or number (`about`, `1956`) is found as a word,
@@ -121,7 +120,7 @@ thread_local! {
 /// order, the order JavaScript compares strings in, so the client's binary
 /// search over shard boundaries agrees with this one.
 pub(crate) fn build(docs: &[&SearchDoc<'_>], max_postings: usize) -> Vec<TermPostings> {
-    let mut merged: HashMap<Box<str>, Vec<(u32, Occurrence)>> = HashMap::new();
+    let mut merged: TermMap<Term, Vec<(u32, Occurrence)>> = TermMap::default();
     let mut body_lens: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let done: Vec<DocTerms> = batch

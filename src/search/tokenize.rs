@@ -29,6 +29,8 @@
 //! land in the same shard).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use elasticlunr::Language;
 use elasticlunr::pipeline::Pipeline;
@@ -221,12 +223,62 @@ fn without_apostrophes(run: &str, out: &mut String) {
     out.extend(run.chars().filter(|c| !is_apostrophe(*c)));
 }
 
+/// An index term. Shared: the word memo hands out the same term for every
+/// occurrence of a word, so a document's term list costs no allocation per
+/// word.
+pub(crate) type Term = Arc<str>;
+
+/// Hash maps keyed by terms and words, with [`TermHasher`].
+pub(crate) type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
+
+/// A fast multiplicative hasher, eight bytes at a step, for the index's own
+/// maps: they are filled from the site's content, so SipHash's defence
+/// against chosen keys buys nothing, and hashing is most of the tokeniser's
+/// time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct TermHasher(u64);
+
+impl TermHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for TermHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Word → term through elasticlunr's English pipeline, memoised: the
 /// pipeline allocates, and a corpus has far fewer distinct words than words.
 pub(crate) struct Words {
     pipeline: Pipeline,
     /// Normalised word → its term (`None` for a stop word).
-    seen: HashMap<String, Option<Box<str>>>,
+    seen: TermMap<String, Option<Term>>,
     buf: String,
 }
 
@@ -240,13 +292,13 @@ impl Words {
     pub fn new() -> Self {
         Words {
             pipeline: elasticlunr::lang::English::new().make_pipeline(),
-            seen: HashMap::new(),
+            seen: TermMap::default(),
             buf: String::new(),
         }
     }
 
     /// The term for one word run (lowercase), or `None` for a stop word.
-    pub fn term(&mut self, run: &str) -> Option<&str> {
+    pub fn term(&mut self, run: &str) -> Option<&Term> {
         without_apostrophes(run, &mut self.buf);
         if !self.seen.contains_key(self.buf.as_str()) {
             let term = self
@@ -254,35 +306,35 @@ impl Words {
                 .run(vec![self.buf.clone()])
                 .pop()
                 .filter(|t| !t.is_empty())
-                .map(String::into_boxed_str);
+                .map(Term::from);
             self.seen.insert(self.buf.clone(), term);
         }
-        self.seen.get(self.buf.as_str()).and_then(|t| t.as_deref())
+        self.seen.get(self.buf.as_str()).and_then(Option::as_ref)
     }
 }
 
 /// Calls `emit` with every index term of `lower` (already lowercased), in
 /// order, repeats included (they are term frequencies).
-pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&str)) {
+pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
     let mut it = chunks(lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
             for t in n.index_terms() {
-                emit(&t);
+                emit(&Term::from(t));
             }
             // `£641 million`: also findable as `£641m`. The scale word stays
             // a word of its own.
             if n.scale.is_empty() {
                 if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
                     n.scale = s;
-                    for t in n.index_terms().iter().filter(|t| **t != n.value) {
-                        emit(t);
+                    for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
+                        emit(&Term::from(t));
                     }
                 }
             }
         } else if let Some(runs) = compound_runs(chunk) {
             if let Some(code) = code_of(chunk) {
-                emit(&code);
+                emit(&Term::from(code));
             }
             for run in runs {
                 if let Some(t) = words.term(run) {
@@ -391,7 +443,7 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
             let code = code_of(chunk).unwrap_or_default();
             let words: Vec<String> = runs
                 .iter()
-                .filter_map(|r| words.term(r).map(str::to_owned))
+                .filter_map(|r| words.term(r).map(|t| t.to_string()))
                 .collect();
             let has_digit = chunk.chars().any(|c| c.is_ascii_digit());
             q.clauses.push(Clause::Compound {
@@ -402,7 +454,9 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
         } else {
             for run in word_runs(chunk) {
                 if let Some(t) = words.term(run) {
-                    q.clauses.push(Clause::Word { term: t.to_owned() });
+                    q.clauses.push(Clause::Word {
+                        term: t.to_string(),
+                    });
                 }
             }
         }
@@ -432,7 +486,7 @@ mod tests {
     fn terms(text: &str) -> Vec<String> {
         let mut w = Words::new();
         let mut out = Vec::new();
-        index_terms(&text.to_lowercase(), &mut w, |t| out.push(t.to_owned()));
+        index_terms(&text.to_lowercase(), &mut w, |t| out.push(t.to_string()));
         out
     }
 

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> i32 {
     let records = output.site.records.metas().len();
     let search = output.search.unwrap_or_default();
     println!(
-        "Built {} pages from {records} records into {} in {:.2}s ({} files; search index {} files, {} KB, largest {} KB).",
+        "Built {} pages from {records} records into {} in {:.2}s ({} files; search index {} files, {} KB, largest {} KB, at most {} KB gzip a query).",
         output.pages,
         args.output.display(),
         started.elapsed().as_secs_f64(),
@@ -46,12 +46,13 @@ pub fn run(args: Args) -> i32 {
         search.files,
         search.total_bytes / 1024,
         search.largest_file_bytes / 1024,
+        search.worst_query_gzip_bytes.div_ceil(1024),
     );
     if search.over_budget() {
         eprintln!(
-            "warning: search: a one-word query may fetch up to {} kB (gzip, manifest + largest term shard + a page of result fragments), over the budget of {} kB; see README, Search",
-            search.worst_query_gzip_bytes / 1000,
-            crate::search::QUERY_BUDGET_BYTES / 1000,
+            "warning: search: a one-word query may fetch up to {} bytes (gzip: manifest, largest term shard, a page of result fragments), over the budget of {} bytes; see README, Search",
+            search.worst_query_gzip_bytes,
+            crate::search::QUERY_BUDGET_BYTES,
         );
     }
     if args.timings {

@@ -324,12 +324,12 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
             }
             // `£641 million`: also findable as `£641m`. The scale word stays
             // a word of its own.
-            if n.scale.is_empty() {
-                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
-                    n.scale = s;
-                    for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
-                        emit(&Term::from(t));
-                    }
+            if n.scale.is_empty()
+                && let Some(s) = it.peek().and_then(|c| scale_word(c))
+            {
+                n.scale = s;
+                for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
+                    emit(&Term::from(t));
                 }
             }
         } else if let Some(runs) = compound_runs(chunk) {
@@ -427,12 +427,12 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
     let mut it = chunks(&lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
-            if n.scale.is_empty() {
-                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
-                    n.scale = s;
-                    n.plain = false;
-                    it.next();
-                }
+            if n.scale.is_empty()
+                && let Some(s) = it.peek().and_then(|c| scale_word(c))
+            {
+                n.scale = s;
+                n.plain = false;
+                it.next();
             }
             money_like |= !n.plain;
             q.clauses.push(Clause::Number {

@@ -615,7 +615,7 @@
 
   function fetchJson(url) {
     return fetch(url, { credentials: 'same-origin' }).then(function (r) {
-      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
     });
   }

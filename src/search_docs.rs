@@ -77,7 +77,6 @@ pub fn build(site: &Site) -> SearchOutput {
                 m.target.as_deref(),
             ]),
         );
-        d.text = format!("{} {}", m.name, d.text);
         docs.push(d);
     }
     for g in &r.grants {

@@ -256,3 +256,42 @@ fn drafts_and_confidential_bodies_never_reach_the_index() {
     let rs = search(with_drafts.path(), &[], &["CANARYDRAFTWORD"]);
     assert_eq!(urls(&rs[0]), ["decisions/004-2025/"]);
 }
+
+/// The page shows about 240 characters of a snippet: from its start, or a
+/// little before the first match when that is further in.
+#[test]
+fn a_long_snippet_is_shown_around_its_first_match() {
+    let script = r#"
+const api = require(process.argv[1]);
+const words = Array.from({ length: 80 }, (_, i) => 'word' + i);
+words[40] = 'burglary';
+const text = words.join(' ');
+const q = api.parseQuery('burglary');
+const late = api.around(text, api.highlights(text, q, false), api.SNIPPET_SHOWN);
+const early = api.around(text, api.highlights(text, api.parseQuery('word2'), false), api.SNIPPET_SHOWN);
+process.stdout.write(JSON.stringify({ late, early }));
+"#;
+    let o = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(root().join("themes/default/static/search.js"))
+        .output()
+        .expect("node");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let late = v["late"]["text"].as_str().unwrap();
+    assert!(late.starts_with('…') && late.ends_with('…'), "{late}");
+    assert!(late.chars().count() <= 242, "{late}");
+    let r = &v["late"]["ranges"][0];
+    let (a, b) = (
+        r[0].as_u64().unwrap() as usize,
+        r[1].as_u64().unwrap() as usize,
+    );
+    let chars: Vec<char> = late.chars().collect();
+    assert_eq!(chars[a..b].iter().collect::<String>(), "burglary");
+    let early = v["early"]["text"].as_str().unwrap();
+    assert!(
+        early.starts_with("word0 word1 word2 ") && early.ends_with('…'),
+        "{early}"
+    );
+}

@@ -9,10 +9,12 @@ use super::index::TermPostings;
 /// JSON). A term whose postings alone are bigger gets a shard to itself.
 pub(crate) const SHARD_BYTES: usize = 16 * 1024;
 
-/// Words of body text kept as a result's snippet.
-const SNIPPET_WORDS: usize = 30;
+/// Words of body text kept for a result's snippet. The client shows about
+/// half of them, around the first match when there is one, so a match a
+/// little way into the text is still seen.
+const SNIPPET_WORDS: usize = 60;
 /// …and at most this many characters of them.
-const SNIPPET_CHARS: usize = 240;
+const SNIPPET_CHARS: usize = 480;
 
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     // Writing a &str to a Vec cannot fail.
@@ -218,14 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn snippet_is_the_first_thirty_words() {
-        let text = (1..=40)
+    fn snippet_is_the_first_sixty_words() {
+        let text = (1..=70)
             .map(|i| format!("w{i}"))
             .collect::<Vec<_>>()
             .join(" \n ");
         let s = snippet(&text);
         assert!(s.starts_with("w1 w2 "));
-        assert!(s.ends_with("w30…"), "{s}");
+        assert!(s.ends_with("w60…"), "{s}");
         assert_eq!(snippet("short  text"), "short text");
     }
 

@@ -8,8 +8,9 @@
 // Output: one JSON array, an element per query (each run on a cold client,
 // so `fetched` is what one query costs a first-time visitor):
 //   {query, count, cut, any, results: [{url, title, kind, number, date,
-//    snippet, marks}] (the first page), fetched: [{path, bytes, gzip}]}
-// `marks` are the highlighted parts of the title and snippet.
+//    snippet, shown, marks}] (the first page), fetched: [{path, bytes, gzip}]}
+// `shown` is the part of the snippet the page shows; `marks` are the
+// highlighted parts of the title and of `shown`.
 // Used by tests/search.rs and benches/search_bench.sh.
 'use strict';
 
@@ -61,20 +62,26 @@ async function one(query) {
   const page = found.docs.slice(0, api.PAGE).map((d) => d[0]);
   const frags = await index.fragments(page);
   const marks = (text) => api.highlights(text, found.query, prefix).map((r) => text.slice(r[0], r[1]));
+
   return {
     query,
     count: found.docs.length,
     cut: found.cut,
     any: found.any,
-    results: frags.map((f) => ({
-      url: f.url,
-      title: f.title,
-      kind: f.kind,
-      number: f.number,
-      date: f.date,
-      snippet: f.snippet,
-      marks: marks(f.title).concat(marks(f.snippet || '')),
-    })),
+    results: frags.map((f) => {
+      // The part of the snippet the page shows, and what is marked in it.
+      const shown = api.shownSnippet(f, found.query, prefix);
+      return {
+        url: f.url,
+        title: f.title,
+        kind: f.kind,
+        number: f.number,
+        date: f.date,
+        snippet: f.snippet,
+        shown: shown.text,
+        marks: marks(f.title).concat(shown.ranges.map((r) => shown.text.slice(r[0], r[1]))),
+      };
+    }),
     fetched,
   };
 }

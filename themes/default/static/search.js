@@ -581,6 +581,40 @@
     return out;
   }
 
+  var SNIPPET_SHOWN = 240; // characters of a snippet shown, about 30 words
+
+  // At most `max` characters of `text`, cut at spaces, starting a little
+  // before the first marked range; the ranges moved to match.
+  function around(text, ranges, max) {
+    if (text.length <= max) return { text: text, ranges: ranges };
+    var start = 0;
+    if (ranges.length && ranges[0][1] > max - 40) {
+      start = text.lastIndexOf(' ', Math.max(0, ranges[0][0] - 60)) + 1;
+    }
+    var end = Math.min(text.length, start + max);
+    if (end < text.length) {
+      var space = text.lastIndexOf(' ', end);
+      if (space > start) end = space;
+    }
+    var lead = start > 0 ? '…' : '';
+    var shift = lead.length - start;
+    var cut = text.slice(start, end);
+    var tail = end < text.length && !/…$/.test(cut) ? '…' : '';
+    return {
+      text: lead + cut + tail,
+      ranges: ranges.filter(function (r) { return r[0] >= start && r[1] <= end; })
+        .map(function (r) { return [r[0] + shift, r[1] + shift]; }),
+    };
+  }
+
+  // The part of a result's snippet shown, and its marked ranges. A
+  // commitment's title is its first sentence: not shown twice.
+  function shownSnippet(f, q, prefix) {
+    var text = f.snippet || '';
+    if (text.indexOf(f.title) === 0) text = text.slice(f.title.length).trim();
+    return around(text, highlights(text, q, prefix), SNIPPET_SHOWN);
+  }
+
   var api = {
     stem: stem,
     wordTerm: wordTerm,
@@ -589,6 +623,9 @@
     queryTerms: queryTerms,
     codeOf: codeOf,
     highlights: highlights,
+    around: around,
+    shownSnippet: shownSnippet,
+    SNIPPET_SHOWN: SNIPPET_SHOWN,
     Index: Index,
     PAGE: PAGE,
   };
@@ -671,9 +708,10 @@
       marked(pm, meta.join(' · '), f.number ? highlights(f.number, q, prefix) : []);
       li.appendChild(pm);
     }
-    if (f.snippet) {
+    var w = shownSnippet(f, q, prefix);
+    if (w.text) {
       var ps = el('p', 'search-result-snippet');
-      marked(ps, f.snippet, highlights(f.snippet, q, prefix));
+      marked(ps, w.text, w.ranges);
       li.appendChild(ps);
     }
     return li;

@@ -295,3 +295,28 @@ process.stdout.write(JSON.stringify({ late, early }));
         "{early}"
     );
 }
+
+/// A match near the end of a stored snippet still gets a full window.
+#[test]
+fn a_match_near_the_end_of_a_snippet_fills_the_window() {
+    let script = r#"
+const api = require(process.argv[1]);
+const words = Array.from({ length: 80 }, (_, i) => 'word' + i);
+words[77] = 'custody';
+const text = words.join(' ') + '…';
+const w = api.around(text, api.highlights(text, api.parseQuery('custody'), false), api.SNIPPET_SHOWN);
+process.stdout.write(JSON.stringify(w));
+"#;
+    let o = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(root().join("themes/default/static/search.js"))
+        .output()
+        .expect("node");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = v["text"].as_str().unwrap();
+    assert!(text.starts_with('…') && text.ends_with("word79…"), "{text}");
+    assert!(text.chars().count() > 200, "{text}");
+    assert_eq!(v["ranges"].as_array().unwrap().len(), 1);
+}

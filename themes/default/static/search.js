@@ -589,7 +589,10 @@
     if (text.length <= max) return { text: text, ranges: ranges };
     var start = 0;
     if (ranges.length && ranges[0][1] > max - 40) {
-      start = text.lastIndexOf(' ', Math.max(0, ranges[0][0] - 60)) + 1;
+      // A little before the match, or earlier to fill the window when the
+      // match is near the end.
+      var want = Math.max(0, Math.min(ranges[0][0] - 60, text.length - max));
+      start = want > 0 ? text.lastIndexOf(' ', want) + 1 : 0;
     }
     var end = Math.min(text.length, start + max);
     if (end < text.length) {

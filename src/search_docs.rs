@@ -69,15 +69,15 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(base(&c.meta, c.text.text.clone()));
     }
     for m in &r.metrics {
-        let mut d = base(
+        // The name is the title, indexed as such.
+        docs.push(base(
             &m.meta,
             join([
                 Some(m.definition.text.as_str()),
                 m.context.as_ref().map(|c| c.text.as_str()),
                 m.target.as_deref(),
             ]),
-        );
-        docs.push(d);
+        ));
     }
     for g in &r.grants {
         docs.push(base(

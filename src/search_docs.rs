@@ -69,16 +69,15 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(base(&c.meta, c.text.text.clone()));
     }
     for m in &r.metrics {
-        let mut d = base(
+        // The name is the title, indexed as such.
+        docs.push(base(
             &m.meta,
             join([
                 Some(m.definition.text.as_str()),
                 m.context.as_ref().map(|c| c.text.as_str()),
                 m.target.as_deref(),
             ]),
-        );
-        d.text = format!("{} {}", m.name, d.text);
-        docs.push(d);
+        ));
     }
     for g in &r.grants {
         docs.push(base(
@@ -101,6 +100,18 @@ pub fn build(site: &Site) -> SearchOutput {
             );
             d.ids.push(row.row_id.clone());
             if let Some(m) = row.amount {
+                // The amount leads the snippet, as the table prints it and
+                // in pounds, so a search for it shows (and marks) it.
+                let amount = match m.unit {
+                    crate::types::MoneyUnit::Pounds => format!("Amount: {}.", m.pounds_display()),
+                    unit => format!(
+                        "Amount: {} ({} {}).",
+                        m.pounds_display(),
+                        m.as_in_table(),
+                        unit.label()
+                    ),
+                };
+                d.text = format!("{amount} {}", d.text);
                 d.amounts.push(format!("£{}", m.as_in_table()));
                 d.amounts.push(m.as_in_table());
                 d.amounts.push(m.pounds_display());

@@ -450,3 +450,64 @@ fn find_page(root: &Path) -> Option<PathBuf> {
             .unwrap_or(false)
     })
 }
+
+/// Search on the built West Midlands site in Chromium, served at the root and
+/// under a sub-path (`tests/browser/search.mjs` lists what it checks: decision
+/// numbers, words, amounts, the live region, the kind filter, a keyboard-only
+/// run, type-ahead, fetch errors, axe with results shown).
+#[test]
+fn search_works_in_the_browser_at_the_root_and_under_a_sub_path() {
+    const TEST: &str = "search_works_in_the_browser_at_the_root_and_under_a_sub_path";
+    let mut missing = missing_prerequisites();
+    // search.mjs needs no validator, so no Java.
+    missing.retain(|m| !m.contains("java") && !m.contains("vnu-jar"));
+    if !missing.is_empty() {
+        report_missing(TEST, &missing.join("\n  - "));
+        return;
+    }
+    let out = tempfile::Builder::new()
+        .prefix("plansite-search-")
+        .tempdir()
+        .expect("create temp dir");
+    let built = Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .arg("build")
+        .arg("--root")
+        .arg(crate_root())
+        .arg("--output")
+        .arg(out.path())
+        .output()
+        .expect("run plansite build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    // Links and index URLs are relative, so one build serves at any path.
+    let run = Command::new("node")
+        .arg(browser_dir().join("search.mjs"))
+        .arg("--site")
+        .arg(out.path())
+        .args(["--base-path", "/", "--base-path", "/police-and-crime-plan/"])
+        .current_dir(crate_root())
+        .output()
+        .expect("start node tests/browser/search.mjs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    println!("{stdout}");
+    eprintln!("{}", String::from_utf8_lossy(&run.stderr));
+    if run.status.code() == Some(2) {
+        report_missing(TEST, String::from_utf8_lossy(&run.stderr).trim());
+        return;
+    }
+    assert!(
+        run.status.success(),
+        "the browser search checks failed ({}); output above. Rerun by hand: \
+         plansite build --output /tmp/site && node tests/browser/search.mjs --site /tmp/site",
+        run.status
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("search: ") && l.ends_with(" passed, 0 failed")),
+        "no summary line in the output"
+    );
+}

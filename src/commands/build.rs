@@ -40,7 +40,7 @@ pub fn run(args: Args) -> i32 {
     let records = output.site.records.metas().len();
     let search = output.search.unwrap_or_default();
     println!(
-        "Built {} pages from {records} records into {} in {:.2}s ({} files; search index {} files, {} KB, largest {} KB).",
+        "Built {} pages from {records} records into {} in {:.2}s ({} files; search index {} files, {} KB, largest {} KB, at most {} KB gzip a query).",
         output.pages,
         args.output.display(),
         started.elapsed().as_secs_f64(),
@@ -48,7 +48,15 @@ pub fn run(args: Args) -> i32 {
         search.files,
         search.total_bytes / 1024,
         search.largest_file_bytes / 1024,
+        search.worst_query_gzip_bytes.div_ceil(1024),
     );
+    if search.over_budget() {
+        eprintln!(
+            "warning: search: a one-word query may fetch up to {} bytes (gzip: manifest, largest term shard, a page of result fragments), over the budget of {} bytes; see README, Search",
+            search.worst_query_gzip_bytes,
+            crate::search::QUERY_BUDGET_BYTES,
+        );
+    }
     if args.timings {
         for (phase, d) in &output.timings.phases {
             println!("  {phase:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);

@@ -29,6 +29,8 @@
 //! land in the same shard).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use elasticlunr::Language;
 use elasticlunr::pipeline::Pipeline;
@@ -41,7 +43,10 @@ pub(crate) const MONEY_END: char = '£';
 /// Joiners inside a compound: slash, hyphen-minus, underscore, the Unicode
 /// hyphens and the en dash people paste from Word (`2021–25`).
 fn is_joiner(c: char) -> bool {
-    matches!(c, '/' | '-' | '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}')
+    matches!(
+        c,
+        '/' | '-' | '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}'
+    )
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -51,12 +56,17 @@ fn is_apostrophe(c: char) -> bool {
 /// Trims a chunk: leading characters that are not letters, digits or `£`,
 /// trailing characters that are not letters or digits.
 pub(crate) fn trim_chunk(chunk: &str) -> &str {
-    chunk.trim_end_matches(|c: char| !c.is_alphanumeric()).trim_start_matches(|c: char| !c.is_alphanumeric() && c != '£')
+    chunk
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '£')
 }
 
 /// The lowercased, trimmed, non-empty chunks of `text`.
 pub(crate) fn chunks(lower: &str) -> impl Iterator<Item = &str> {
-    lower.split(char::is_whitespace).map(trim_chunk).filter(|c| !c.is_empty())
+    lower
+        .split(char::is_whitespace)
+        .map(trim_chunk)
+        .filter(|c| !c.is_empty())
 }
 
 /// A number as written in text or typed: `£3,863`, `3,863`, `12.5`, `£641m`.
@@ -74,7 +84,8 @@ pub(crate) struct Number {
 impl Number {
     /// `£3,863` → `3863£`; without a `£`, none.
     pub fn money_term(&self) -> Option<String> {
-        self.pound.then(|| format!("{}{}{MONEY_END}", self.value, self.scale))
+        self.pound
+            .then(|| format!("{}{}{MONEY_END}", self.value, self.scale))
     }
 
     /// `£641m` → `641m`; `3,863` → `3863`.
@@ -151,7 +162,12 @@ pub(crate) fn parse_number(chunk: &str) -> Option<Number> {
         _ => return None,
     };
     let plain = !pound && !grouped && !decimal && scale.is_empty();
-    Some(Number { value, pound, scale, plain })
+    Some(Number {
+        value,
+        pound,
+        scale,
+        plain,
+    })
 }
 
 /// The runs of a compound chunk, or `None` if it is not one: letters and
@@ -161,7 +177,9 @@ pub(crate) fn compound_runs(chunk: &str) -> Option<Vec<&str>> {
         return None;
     }
     let runs: Vec<&str> = chunk.split(is_joiner).collect();
-    let ok = runs.iter().all(|r| !r.is_empty() && r.chars().all(char::is_alphanumeric));
+    let ok = runs
+        .iter()
+        .all(|r| !r.is_empty() && r.chars().all(char::is_alphanumeric));
     ok.then_some(runs)
 }
 
@@ -171,7 +189,10 @@ pub(crate) fn compound_runs(chunk: &str) -> Option<Vec<&str>> {
 /// `pcc/dn/1956/`. `None` if there is no letter or digit.
 pub(crate) fn code_of(lower: &str) -> Option<String> {
     let mut out = String::new();
-    for run in lower.split(|c: char| !c.is_alphanumeric()).filter(|r| !r.is_empty()) {
+    for run in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|r| !r.is_empty())
+    {
         if run.bytes().all(|b| b.is_ascii_digit()) {
             let t = run.trim_start_matches('0');
             out.push_str(if t.is_empty() { "0" } else { t });
@@ -185,7 +206,9 @@ pub(crate) fn code_of(lower: &str) -> Option<String> {
 
 /// The runs of letters, digits and apostrophes in a words chunk.
 pub(crate) fn word_runs(chunk: &str) -> impl Iterator<Item = &str> {
-    chunk.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c))).filter(|r| !r.is_empty())
+    chunk
+        .split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+        .filter(|r| !r.is_empty())
 }
 
 /// Drops apostrophes: the ends', a possessive `'s`, and any inside
@@ -200,20 +223,62 @@ fn without_apostrophes(run: &str, out: &mut String) {
     out.extend(run.chars().filter(|c| !is_apostrophe(*c)));
 }
 
-/// Word → term through elasticlunr's English pipeline. The pipeline
-/// allocates and a corpus has far fewer distinct words than words, so the
-/// results are memoised in a [`Memo`], which (unlike the pipeline) can move
-/// between threads and so be kept per worker for a whole build.
-pub(crate) struct Words {
-    pipeline: Pipeline,
-    pub memo: Memo,
+/// An index term. Shared: the word memo hands out the same term for every
+/// occurrence of a word, so a document's term list costs no allocation per
+/// word.
+pub(crate) type Term = Arc<str>;
+
+/// Hash maps keyed by terms and words, with [`TermHasher`].
+pub(crate) type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
+
+/// A fast multiplicative hasher, eight bytes at a step, for the index's own
+/// maps: they are filled from the site's content, so SipHash's defence
+/// against chosen keys buys nothing, and hashing is most of the tokeniser's
+/// time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct TermHasher(u64);
+
+impl TermHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
-/// Normalised word → its term (`None` for a stop word).
-#[derive(Default)]
-pub(crate) struct Memo {
-    seen: HashMap<String, u32>,
-    terms: Vec<Option<Box<str>>>,
+impl Hasher for TermHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Word → term through elasticlunr's English pipeline, memoised: the
+/// pipeline allocates, and a corpus has far fewer distinct words than words.
+pub(crate) struct Words {
+    pipeline: Pipeline,
+    /// Normalised word → its term (`None` for a stop word).
+    seen: TermMap<String, Option<Term>>,
     buf: String,
 }
 
@@ -225,46 +290,51 @@ impl Default for Words {
 
 impl Words {
     pub fn new() -> Self {
-        Words { pipeline: elasticlunr::lang::English::new().make_pipeline(), memo: Memo::default() }
+        Words {
+            pipeline: elasticlunr::lang::English::new().make_pipeline(),
+            seen: TermMap::default(),
+            buf: String::new(),
+        }
     }
 
     /// The term for one word run (lowercase), or `None` for a stop word.
-    pub fn term(&mut self, run: &str) -> Option<&str> {
-        let m = &mut self.memo;
-        without_apostrophes(run, &mut m.buf);
-        if let Some(&i) = m.seen.get(m.buf.as_str()) {
-            return m.terms[i as usize].as_deref();
+    pub fn term(&mut self, run: &str) -> Option<&Term> {
+        without_apostrophes(run, &mut self.buf);
+        if !self.seen.contains_key(self.buf.as_str()) {
+            let term = self
+                .pipeline
+                .run(vec![self.buf.clone()])
+                .pop()
+                .filter(|t| !t.is_empty())
+                .map(Term::from);
+            self.seen.insert(self.buf.clone(), term);
         }
-        let term = self.pipeline.run(vec![m.buf.clone()]).pop().filter(|t| !t.is_empty()).map(String::into_boxed_str);
-        let i = m.terms.len();
-        m.terms.push(term);
-        m.seen.insert(m.buf.clone(), i as u32);
-        m.terms[i].as_deref()
+        self.seen.get(self.buf.as_str()).and_then(Option::as_ref)
     }
 }
 
 /// Calls `emit` with every index term of `lower` (already lowercased), in
 /// order, repeats included (they are term frequencies).
-pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&str)) {
+pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
     let mut it = chunks(lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
             for t in n.index_terms() {
-                emit(&t);
+                emit(&Term::from(t));
             }
             // `£641 million`: also findable as `£641m`. The scale word stays
             // a word of its own.
-            if n.scale.is_empty() {
-                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
-                    n.scale = s;
-                    for t in n.index_terms().iter().filter(|t| **t != n.value) {
-                        emit(t);
-                    }
+            if n.scale.is_empty()
+                && let Some(s) = it.peek().and_then(|c| scale_word(c))
+            {
+                n.scale = s;
+                for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
+                    emit(&Term::from(t));
                 }
             }
         } else if let Some(runs) = compound_runs(chunk) {
             if let Some(code) = code_of(chunk) {
-                emit(&code);
+                emit(&Term::from(code));
             }
             for run in runs {
                 if let Some(t) = words.term(run) {
@@ -281,18 +351,31 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
     }
 }
 
+// The query side below is what search.js does in the browser; in Rust it
+// exists only as the reference the client is tested against
+// (`client_tests`), hence `cfg(test)`.
+
 /// One part of a query that a result must match (queries AND their clauses).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Clause {
     /// An ordinary word, stemmed.
     Word { term: String },
     /// A number: the money term (if typed with `£`) or the bare number.
-    Number { money: Option<String>, number: String },
+    Number {
+        money: Option<String>,
+        number: String,
+    },
     /// A compound: its code, or (if it has no digit, or the code is in no
     /// document) all of its words.
-    Compound { code: String, words: Vec<String>, has_digit: bool },
+    Compound {
+        code: String,
+        words: Vec<String>,
+        has_digit: bool,
+    },
 }
 
+#[cfg(test)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Query {
     pub clauses: Vec<Clause>,
@@ -302,6 +385,7 @@ pub(crate) struct Query {
     pub bonus: Option<String>,
 }
 
+#[cfg(test)]
 impl Query {
     /// Every term the query looks up, in order, without repeats.
     pub fn terms(&self) -> Vec<String> {
@@ -333,6 +417,7 @@ impl Query {
     }
 }
 
+#[cfg(test)]
 /// Parses a query the way search.js does (without prefix matching, which
 /// depends on what is in the shards).
 pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
@@ -342,36 +427,56 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
     let mut it = chunks(&lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
-            if n.scale.is_empty() {
-                if let Some(s) = it.peek().and_then(|c| scale_word(c)) {
-                    n.scale = s;
-                    n.plain = false;
-                    it.next();
-                }
+            if n.scale.is_empty()
+                && let Some(s) = it.peek().and_then(|c| scale_word(c))
+            {
+                n.scale = s;
+                n.plain = false;
+                it.next();
             }
             money_like |= !n.plain;
-            q.clauses.push(Clause::Number { money: n.money_term(), number: n.number_term() });
+            q.clauses.push(Clause::Number {
+                money: n.money_term(),
+                number: n.number_term(),
+            });
         } else if let Some(runs) = compound_runs(chunk) {
             let code = code_of(chunk).unwrap_or_default();
-            let words: Vec<String> = runs.iter().filter_map(|r| words.term(r).map(str::to_owned)).collect();
+            let words: Vec<String> = runs
+                .iter()
+                .filter_map(|r| words.term(r).map(|t| t.to_string()))
+                .collect();
             let has_digit = chunk.chars().any(|c| c.is_ascii_digit());
-            q.clauses.push(Clause::Compound { code, words, has_digit });
+            q.clauses.push(Clause::Compound {
+                code,
+                words,
+                has_digit,
+            });
         } else {
             for run in word_runs(chunk) {
                 if let Some(t) = words.term(run) {
-                    q.clauses.push(Clause::Word { term: t.to_owned() });
+                    q.clauses.push(Clause::Word {
+                        term: t.to_string(),
+                    });
                 }
             }
         }
     }
     if !money_like {
-        let is_code_clause = |b: &String| q.clauses.iter().any(|c| matches!(c, Clause::Compound { code, .. } if code == b));
-        q.bonus = code_of(&lower).filter(|b| b.matches(CODE_END).count() <= MAX_BONUS_RUNS && !is_code_clause(b));
+        let is_code_clause = |b: &String| {
+            q.clauses
+                .iter()
+                .any(|c| matches!(c, Clause::Compound { code, .. } if code == b))
+        };
+        q.bonus = code_of(&lower).filter(|b| {
+            (2..=MAX_BONUS_RUNS).contains(&b.matches(CODE_END).count()) && !is_code_clause(b)
+        });
     }
     q
 }
 
-/// A whole-query code longer than this is not an id anyone types.
+#[cfg(test)]
+/// A whole-query code longer than this is not an id anyone types. (One run
+/// is no code either: a one-word id is found as a word.)
 const MAX_BONUS_RUNS: usize = 8;
 
 #[cfg(test)]
@@ -381,7 +486,7 @@ mod tests {
     fn terms(text: &str) -> Vec<String> {
         let mut w = Words::new();
         let mut out = Vec::new();
-        index_terms(&text.to_lowercase(), &mut w, |t| out.push(t.to_owned()));
+        index_terms(&text.to_lowercase(), &mut w, |t| out.push(t.to_string()));
         out
     }
 
@@ -397,7 +502,10 @@ mod tests {
         assert_eq!(query("004/2014")[0], "4/2014/");
         assert_eq!(query("4/2014")[0], "4/2014/");
         assert_eq!(query("004-2014")[0], "4/2014/");
-        assert_eq!(query("(ref. 004/2014)."), ["ref", "4/2014/", "004", "2014", "ref/4/2014/"]);
+        assert_eq!(
+            query("(ref. 004/2014)."),
+            ["ref", "4/2014/", "004", "2014", "ref/4/2014/"]
+        );
     }
 
     #[test]
@@ -433,7 +541,10 @@ mod tests {
 
     #[test]
     fn scale_word_after_a_number_in_text() {
-        assert_eq!(terms("£641 million."), ["641", "641£", "641m", "641m£", "million"]);
+        assert_eq!(
+            terms("£641 million."),
+            ["641", "641£", "641m", "641m£", "million"]
+        );
     }
 
     #[test]
@@ -447,23 +558,41 @@ mod tests {
 
     #[test]
     fn ids_as_typed_and_by_their_words() {
-        assert_eq!(terms("rebuild-community-policing"), ["rebuild/community/policing/", "rebuild", "commun", "polic"]);
+        assert_eq!(
+            terms("rebuild-community-policing"),
+            ["rebuild/community/policing/", "rebuild", "commun", "polic"]
+        );
         let q = parse_query("rebuild-community-policing", &mut Words::new());
-        assert_eq!(q.clauses, [Clause::Compound { code: "rebuild/community/policing/".into(), words: vec!["rebuild".into(), "commun".into(), "polic".into()], has_digit: false }]);
+        assert_eq!(
+            q.clauses,
+            [Clause::Compound {
+                code: "rebuild/community/policing/".into(),
+                words: vec!["rebuild".into(), "commun".into(), "polic".into()],
+                has_digit: false
+            }]
+        );
         assert_eq!(q.bonus, None);
         // Typed with spaces, the words AND, and the whole query is the id.
         let q = parse_query("Rebuild community policing", &mut Words::new());
-        assert_eq!(q.terms(), ["rebuild", "commun", "polic", "rebuild/community/policing/"]);
+        assert_eq!(
+            q.terms(),
+            ["rebuild", "commun", "polic", "rebuild/community/policing/"]
+        );
     }
 
     #[test]
     fn ordinary_words_are_stemmed_like_elasticlunr() {
-        assert_eq!(terms("Burglaries, burglary and the Commissioner's policing!"), ["burglari", "burglari", "commission", "polic"]);
+        assert_eq!(
+            terms("Burglaries, burglary and the Commissioner's policing!"),
+            ["burglari", "burglari", "commission", "polic"]
+        );
         assert_eq!(terms("victims' don't"), ["victim", "dont"]);
-        assert_eq!(query("Burglary"), ["burglari", "burglary/"]);
+        assert_eq!(query("Burglary"), ["burglari"]);
         assert_eq!(query("The burglary"), ["burglari", "the/burglary/"]);
         // The same as elasticlunr-rs's own pipeline for a plain word.
-        let lunr = elasticlunr::lang::English::new().make_pipeline().run(vec!["communities".into()]);
+        let lunr = elasticlunr::lang::English::new()
+            .make_pipeline()
+            .run(vec!["communities".into()]);
         assert_eq!(terms("communities"), lunr);
     }
 

@@ -9,10 +9,12 @@ use super::index::TermPostings;
 /// JSON). A term whose postings alone are bigger gets a shard to itself.
 pub(crate) const SHARD_BYTES: usize = 16 * 1024;
 
-/// Words of body text kept as a result's snippet.
-const SNIPPET_WORDS: usize = 30;
+/// Words of body text kept for a result's snippet. The client shows about
+/// half of them, around the first match when there is one, so a match a
+/// little way into the text is still seen.
+const SNIPPET_WORDS: usize = 60;
 /// …and at most this many characters of them.
-const SNIPPET_CHARS: usize = 240;
+const SNIPPET_CHARS: usize = 480;
 
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     // Writing a &str to a Vec cannot fail.
@@ -85,7 +87,11 @@ pub(crate) fn term_shards(terms: &[TermPostings], shard_bytes: usize) -> Vec<(St
         } else {
             shards.last_mut().expect("a shard").1.push(b',');
         }
-        shards.last_mut().expect("a shard").1.extend_from_slice(&entry);
+        shards
+            .last_mut()
+            .expect("a shard")
+            .1
+            .extend_from_slice(&entry);
     }
     if let Some((_, bytes)) = shards.last_mut() {
         bytes.push(b']');
@@ -105,7 +111,10 @@ pub(crate) fn snippet(text: &str) -> String {
     }
     let mut cut = words.next().is_some();
     if out.chars().count() > SNIPPET_CHARS {
-        let end = out.char_indices().nth(SNIPPET_CHARS).map_or(out.len(), |(i, _)| i);
+        let end = out
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(out.len(), |(i, _)| i);
         out.truncate(end);
         cut = true;
     }
@@ -165,21 +174,42 @@ mod tests {
     use super::*;
 
     fn tp(term: &str, docs: &[(u32, u32)], df: usize) -> TermPostings {
-        TermPostings { term: term.into(), postings: docs.iter().map(|&(doc, score)| Posting { doc, score }).collect(), df }
+        TermPostings {
+            term: term.into(),
+            postings: docs
+                .iter()
+                .map(|&(doc, score)| Posting { doc, score })
+                .collect(),
+            df,
+        }
     }
 
     #[test]
     fn term_entries_are_delta_coded() {
-        let shards = term_shards(&[tp("crime", &[(3, 50), (4, 7), (10, 1100)], 3), tp("polic", &[(2, 9)], 40)], 1 << 20);
+        let shards = term_shards(
+            &[
+                tp("crime", &[(3, 50), (4, 7), (10, 1100)], 3),
+                tp("polic", &[(2, 9)], 40),
+            ],
+            1 << 20,
+        );
         assert_eq!(shards.len(), 1);
         assert_eq!(shards[0].0, "crime");
-        assert_eq!(String::from_utf8(shards[0].1.clone()).unwrap(), r#"[["crime",[3,50,1,7,6,1100]],["polic",[2,9],40]]"#);
+        assert_eq!(
+            String::from_utf8(shards[0].1.clone()).unwrap(),
+            r#"[["crime",[3,50,1,7,6,1100]],["polic",[2,9],40]]"#
+        );
     }
 
     #[test]
     fn shards_are_cut_by_size_and_never_split_a_term() {
         let big: Vec<(u32, u32)> = (0..100).map(|d| (d, 5)).collect();
-        let terms = [tp("a", &[(0, 1)], 1), tp("b", &[(0, 1)], 1), tp("c", &big, 100), tp("d", &[(0, 1)], 1)];
+        let terms = [
+            tp("a", &[(0, 1)], 1),
+            tp("b", &[(0, 1)], 1),
+            tp("c", &big, 100),
+            tp("d", &[(0, 1)], 1),
+        ];
         let shards = term_shards(&terms, 30);
         let firsts: Vec<&str> = shards.iter().map(|s| s.0.as_str()).collect();
         assert_eq!(firsts, ["a", "c", "d"]);
@@ -190,11 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn snippet_is_the_first_thirty_words() {
-        let text = (1..=40).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" \n ");
+    fn snippet_is_the_first_sixty_words() {
+        let text = (1..=70)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" \n ");
         let s = snippet(&text);
         assert!(s.starts_with("w1 w2 "));
-        assert!(s.ends_with("w30…"), "{s}");
+        assert!(s.ends_with("w60…"), "{s}");
         assert_eq!(snippet("short  text"), "short text");
     }
 

@@ -79,6 +79,25 @@ fn crumb(title: &str, url: &str) -> (String, String) {
 
 /// Every page of the site.
 pub fn jobs(site: &Site) -> Vec<PageJob> {
+    jobs_selected(site, &|_| true)
+}
+
+/// The kinds whose pages `jobs_selected` may leave out. A site holds
+/// thousands of these, and each one's page depends only on the record, the
+/// records it refers to and those that refer to it; the other kinds are few
+/// and draw on each other (sections, counts, timelines), so their pages are
+/// always made.
+pub fn is_selectable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Decision | Kind::Panel | Kind::Response | Kind::Paper | Kind::Page
+    )
+}
+
+/// Every page, except the pages of selectable records (`is_selectable`)
+/// that `keep` turns down. `serve` uses it to rebuild only the pages a
+/// change can reach.
+pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<PageJob> {
     let r = &site.records;
     let mut jobs: Vec<PageJob> = Vec::new();
 
@@ -253,7 +272,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     ));
 
     // Decisions.
-    for d in &r.decisions {
+    for d in r.decisions.iter().filter(|d| keep(&d.meta)) {
         let mut crumbs = vec![crumb("Decisions", "decisions/")];
         if let Some(date) = d.date() {
             let y = date.year().to_string();
@@ -292,7 +311,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     ));
 
     // Panel documents, responses, papers, variations, pages.
-    for p in &r.panel {
+    for p in r.panel.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &p.meta,
@@ -302,7 +321,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({}),
         ));
     }
-    for x in &r.responses {
+    for x in r.responses.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -323,7 +342,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         "The Commissioner's responses to reports of the Police and Crime Panel.",
         r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
     ));
-    for x in &r.papers {
+    for x in r.papers.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -358,7 +377,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         "Variations to a police and crime plan, with the statutory steps each went through.",
         r.variations.iter().map(|x| (&x.meta, x.date)).collect(),
     ));
-    for x in &r.pages {
+    for x in r.pages.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -605,16 +624,9 @@ fn home_job(site: &Site) -> PageJob {
     )
 }
 
-/// Renders every page in parallel. Template errors are collected, one per
-/// template, with the template's file and position.
-pub fn render_all(
-    site: &Site,
-    theme: &Theme,
-    jobs: &[PageJob],
-    root_dir: &std::path::Path,
-    live_reload: bool,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let globals = json!({
+/// What every template sees besides its page's own context.
+pub fn globals(site: &Site, theme: &Theme, live_reload: bool) -> Value {
+    json!({
         "site": site.config,
         "assets": theme.asset_names,
         "live_reload": live_reload,
@@ -627,7 +639,19 @@ pub fn render_all(
             {"title": "Panel", "url": "panel/"},
             {"title": "Search", "url": "search/"},
         ],
-    });
+    })
+}
+
+/// Renders every page in parallel. Template errors are collected, one per
+/// template, with the template's file and position.
+pub fn render_all(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[PageJob],
+    root_dir: &std::path::Path,
+    live_reload: bool,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let globals = globals(site, theme, live_reload);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_one(site, theme, &globals, job, root_dir))
@@ -650,7 +674,9 @@ pub fn render_all(
     (files, diagnostics)
 }
 
-fn render_one(
+/// Renders one page: its template with the globals and its context, then
+/// references resolved relative to the page.
+pub fn render_one(
     site: &Site,
     theme: &Theme,
     globals: &Value,

@@ -138,6 +138,12 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     assert!(changed.contains(&"decisions/001-2025/index.html".to_string()), "{changed:?}");
     assert_same(&engine, root, "a title edit");
 
+    // A title that pages referring to it show as link text.
+    edit(&d1, "title: Target hardening grant 2025/26", "title: Target hardening grant 2025-26");
+    let (changed, _) = rebuild(&mut engine, std::slice::from_ref(&d1));
+    assert!(changed.contains(&"decisions/wpcc3-0089/index.html".to_string()), "{changed:?}");
+    assert_same(&engine, root, "the title of a record others refer to");
+
     // A new record that refers to another.
     let new = content.join("decisions/005-2025.md");
     std::fs::write(

@@ -62,6 +62,9 @@ enum Command {
         /// Include records marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each step of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Make a small working example site in DIR.
     New { dir: PathBuf },
@@ -114,11 +117,13 @@ fn main() {
             port,
             bind,
             drafts,
+            timings,
         } => commands::serve::run(commands::serve::Args {
             root,
             bind,
             port,
             drafts,
+            timings,
         }),
         Command::New { dir } => commands::new::run(&dir),
     };

@@ -65,8 +65,14 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
 fn assert_same(engine: &Engine, root: &Path, step: &str) {
     let incremental = engine.store().snapshot();
     let full = full_build(root);
-    let only_full: Vec<&String> = full.keys().filter(|k| !incremental.contains_key(*k)).collect();
-    let only_inc: Vec<&String> = incremental.keys().filter(|k| !full.contains_key(*k)).collect();
+    let only_full: Vec<&String> = full
+        .keys()
+        .filter(|k| !incremental.contains_key(*k))
+        .collect();
+    let only_inc: Vec<&String> = incremental
+        .keys()
+        .filter(|k| !full.contains_key(*k))
+        .collect();
     let differ: Vec<&String> = full
         .iter()
         .filter(|(k, v)| incremental.get(*k).is_some_and(|i| i != *v))
@@ -102,7 +108,11 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn generation(engine: &Engine, path: &str) -> u64 {
-    engine.store().get(path).unwrap_or_else(|| panic!("no {path}")).generation
+    engine
+        .store()
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path}"))
+        .generation
 }
 
 #[test]
@@ -119,11 +129,22 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     let d1 = content.join("decisions/001-2025.md");
     let about = "about/index.html";
     let before = generation(&engine, about);
-    edit(&d1, "a duty to reduce crime", "a duty to reduce crime and disorder");
+    edit(
+        &d1,
+        "a duty to reduce crime",
+        "a duty to reduce crime and disorder",
+    );
     let (changed, rendered) = rebuild(&mut engine, std::slice::from_ref(&d1));
-    assert!(changed.contains(&"decisions/001-2025/index.html".to_string()), "{changed:?}");
+    assert!(
+        changed.contains(&"decisions/001-2025/index.html".to_string()),
+        "{changed:?}"
+    );
     assert!(!changed.contains(&about.to_string()));
-    assert_eq!(generation(&engine, about), before, "an unrelated page was rendered again");
+    assert_eq!(
+        generation(&engine, about),
+        before,
+        "an unrelated page was rendered again"
+    );
     assert!(rendered < 20, "{rendered} pages rendered for one body edit");
     assert_same(&engine, root, "a body edit");
 
@@ -133,15 +154,29 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
 
     // A title that other pages show: backlinks, link text, lists.
     let wp = content.join("decisions/wpcc3-0089.md");
-    edit(&wp, "title: Community safety grants 2025/26", "title: Community safety grants, revised");
+    edit(
+        &wp,
+        "title: Community safety grants 2025/26",
+        "title: Community safety grants, revised",
+    );
     let (changed, _) = rebuild(&mut engine, std::slice::from_ref(&wp));
-    assert!(changed.contains(&"decisions/001-2025/index.html".to_string()), "{changed:?}");
+    assert!(
+        changed.contains(&"decisions/001-2025/index.html".to_string()),
+        "{changed:?}"
+    );
     assert_same(&engine, root, "a title edit");
 
     // A title that pages referring to it show as link text.
-    edit(&d1, "title: Target hardening grant 2025/26", "title: Target hardening grant 2025-26");
+    edit(
+        &d1,
+        "title: Target hardening grant 2025/26",
+        "title: Target hardening grant 2025-26",
+    );
     let (changed, _) = rebuild(&mut engine, std::slice::from_ref(&d1));
-    assert!(changed.contains(&"decisions/wpcc3-0089/index.html".to_string()), "{changed:?}");
+    assert!(
+        changed.contains(&"decisions/wpcc3-0089/index.html".to_string()),
+        "{changed:?}"
+    );
     assert_same(&engine, root, "the title of a record others refer to");
 
     // A new record that refers to another.
@@ -166,7 +201,10 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     assert_same(&engine, root, "renaming a file");
     edit(&renamed, "number: \"005/2025\"", "number: \"006/2025\"");
     let (changed, _) = rebuild(&mut engine, std::slice::from_ref(&renamed));
-    assert!(changed.contains(&"decisions/005-2025/index.html".to_string()), "the old page goes: {changed:?}");
+    assert!(
+        changed.contains(&"decisions/005-2025/index.html".to_string()),
+        "the old page goes: {changed:?}"
+    );
     assert_same(&engine, root, "renumbering a record");
 
     // Deleted.
@@ -187,7 +225,11 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
 
     // The few-of-a-kind records that draw on each other.
     let commitments = content.join("commitments/section-1.yaml");
-    edit(&commitments, "I will work with the police to reduce burglary.", "I will work with the police and councils to reduce burglary.");
+    edit(
+        &commitments,
+        "I will work with the police to reduce burglary.",
+        "I will work with the police and councils to reduce burglary.",
+    );
     rebuild(&mut engine, std::slice::from_ref(&commitments));
     assert_same(&engine, root, "a commitment edit");
     let series = content.join("metrics/series/burglary-rate.csv");
@@ -195,7 +237,11 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     rebuild(&mut engine, std::slice::from_ref(&series));
     assert_same(&engine, root, "a series edit");
     let paper = content.join("papers/board-2025-01-21.md");
-    edit(&paper, "title: Police and Crime Plan – draft", "title: The draft plan");
+    edit(
+        &paper,
+        "title: Police and Crime Plan – draft",
+        "title: The draft plan",
+    );
     rebuild(&mut engine, std::slice::from_ref(&paper));
     assert_same(&engine, root, "a paper edit");
 
@@ -204,14 +250,30 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     let published = engine.store().snapshot();
     let good = std::fs::read_to_string(&d1).unwrap();
     std::fs::write(&d1, good.replace("title: Target", "title: [Target")).unwrap();
-    match engine.rebuild(std::slice::from_ref(&d1), |_| panic!("no pages after a failure")) {
-        Outcome::Failed(d) => assert!(d.iter().any(|d| d.span.as_ref().is_some_and(|s| s.file.ends_with("decisions/001-2025.md") && s.line > 0))),
+    match engine.rebuild(std::slice::from_ref(&d1), |_| {
+        panic!("no pages after a failure")
+    }) {
+        Outcome::Failed(d) => assert!(d.iter().any(|d| {
+            d.span
+                .as_ref()
+                .is_some_and(|s| s.file.ends_with("decisions/001-2025.md") && s.line > 0)
+        })),
         _ => panic!("a broken file must fail the rebuild"),
     }
-    assert!(engine.store().snapshot() == published, "a failed rebuild changed the published site");
+    assert!(
+        engine.store().snapshot() == published,
+        "a failed rebuild changed the published site"
+    );
     // Another change while broken, then the fix.
-    edit(&wp, "title: Community safety grants, revised", "title: Community safety grants 2025/26");
-    assert!(matches!(engine.rebuild(std::slice::from_ref(&wp), |_| {}), Outcome::Failed(_)));
+    edit(
+        &wp,
+        "title: Community safety grants, revised",
+        "title: Community safety grants 2025/26",
+    );
+    assert!(matches!(
+        engine.rebuild(std::slice::from_ref(&wp), |_| {}),
+        Outcome::Failed(_)
+    ));
     std::fs::write(&d1, good).unwrap();
     rebuild(&mut engine, std::slice::from_ref(&d1));
     assert_same(&engine, root, "fixing a broken file");
@@ -220,14 +282,31 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     let templates = root.join("themes/default/templates");
     std::fs::create_dir_all(&templates).unwrap();
     let page_template = templates.join("page.html");
-    let default = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html")).unwrap();
-    std::fs::write(&page_template, default.replacen("{% block content %}", "{% block content %}<p>Overridden.</p>", 1)).unwrap();
+    let default = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    std::fs::write(
+        &page_template,
+        default.replacen(
+            "{% block content %}",
+            "{% block content %}<p>Overridden.</p>",
+            1,
+        ),
+    )
+    .unwrap();
     rebuild(&mut engine, std::slice::from_ref(&page_template));
-    assert!(String::from_utf8_lossy(&engine.store().get(about).unwrap().bytes).contains("Overridden."));
+    assert!(
+        String::from_utf8_lossy(&engine.store().get(about).unwrap().bytes).contains("Overridden.")
+    );
     assert_same(&engine, root, "a template override");
     let site_yaml = content.join("site.yaml");
     let text = std::fs::read_to_string(&site_yaml).unwrap();
-    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
     edit(&site_yaml, &title_line, "title: A renamed site");
     rebuild(&mut engine, std::slice::from_ref(&site_yaml));
     assert_same(&engine, root, "a site.yaml edit");
@@ -237,7 +316,11 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     let hidden = content.join("_papers");
     std::fs::rename(&papers, &hidden).unwrap();
     rebuild(&mut engine, &[papers.clone(), hidden.clone()]);
-    assert!(!engine.store().contains("papers/board-2025-01-21/index.html"));
+    assert!(
+        !engine
+            .store()
+            .contains("papers/board-2025-01-21/index.html")
+    );
     assert_same(&engine, root, "a folder moved out of the site");
     std::fs::rename(&hidden, &papers).unwrap();
     rebuild(&mut engine, &[papers.clone(), hidden.clone()]);
@@ -255,13 +338,24 @@ fn the_reload_script_is_only_in_serve() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let mut pages = 0;
-    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
             let text = String::from_utf8_lossy(&bytes);
-            assert!(!text.contains("__plansite"), "{} has serve's reload script", entry.path().display());
+            assert!(
+                !text.contains("__plansite"),
+                "{} has serve's reload script",
+                entry.path().display()
+            );
             assert!(!text.contains("EventSource"), "{}", entry.path().display());
             pages += usize::from(entry.path().extension().is_some_and(|e| e == "html"));
         }
@@ -331,7 +425,11 @@ impl Serve {
                         serve.port = port.parse().unwrap();
                         // Keep draining stdout so the server never blocks on it.
                         std::thread::spawn(move || while rx.recv().is_ok() {});
-                        assert!(serve.base.starts_with("http://127.0.0.1:"), "{}", serve.base);
+                        assert!(
+                            serve.base.starts_with("http://127.0.0.1:"),
+                            "{}",
+                            serve.base
+                        );
                         return serve;
                     }
                 }
@@ -353,7 +451,11 @@ impl Serve {
     /// One request with the path sent exactly as given.
     fn get(&self, path: &str) -> Reply {
         let mut s = self.connect();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         Reply::parse(&raw)
@@ -382,7 +484,14 @@ impl Reply {
         let text = String::from_utf8_lossy(raw).to_string();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let mut lines = head.lines();
-        let status = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+        let status = lines
+            .next()
+            .unwrap_or("")
+            .split(' ')
+            .nth(1)
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
         let headers = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -395,7 +504,10 @@ impl Reply {
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -416,7 +528,14 @@ impl Events {
             match self.reader.read_line(&mut line) {
                 Ok(0) => panic!("the event stream closed"),
                 Ok(_) => {}
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
                 Err(e) => panic!("reading events: {e}"),
             }
             let line = line.trim_end_matches(['\r', '\n']);
@@ -454,23 +573,51 @@ fn an_edit_reloads_the_pages_that_show_it_and_leaves_the_others() {
     assert!(first.body.contains("Community safety grants 2025/26"));
     assert!(first.body.contains("__plansite/reload.js"));
     let unrelated_before = server.get(unrelated);
-    let unrelated_generation = unrelated_before.header("x-plansite-generation").unwrap().to_string();
+    let unrelated_generation = unrelated_before
+        .header("x-plansite-generation")
+        .unwrap()
+        .to_string();
 
     let mut events = server.events();
     let wp = site.path().join("content/decisions/wpcc3-0089.md");
     // Saved the way many editors do: a new file renamed over the old one.
     let text = std::fs::read_to_string(&wp).unwrap();
     let temp = site.path().join("content/decisions/.wpcc3-0089.md.swp");
-    std::fs::write(&temp, text.replace("title: Community safety grants 2025/26", "title: Grants to keep streets safe")).unwrap();
+    std::fs::write(
+        &temp,
+        text.replace(
+            "title: Community safety grants 2025/26",
+            "title: Grants to keep streets safe",
+        ),
+    )
+    .unwrap();
     std::fs::rename(&temp, &wp).unwrap();
 
     let data = events.wait_for("reload", "decisions/wpcc3-0089/index.html");
-    assert!(data.contains("decisions/001-2025/index.html"), "the page with the backlink reloads too: {data}");
+    assert!(
+        data.contains("decisions/001-2025/index.html"),
+        "the page with the backlink reloads too: {data}"
+    );
     assert!(!data.contains("about/index.html"), "{data}");
-    assert!(server.get(page).body.contains("Grants to keep streets safe"));
-    assert!(server.get(backlinked).body.contains("Grants to keep streets safe"), "the backlink shows the new title");
+    assert!(
+        server
+            .get(page)
+            .body
+            .contains("Grants to keep streets safe")
+    );
+    assert!(
+        server
+            .get(backlinked)
+            .body
+            .contains("Grants to keep streets safe"),
+        "the backlink shows the new title"
+    );
     let unrelated_after = server.get(unrelated);
-    assert_eq!(unrelated_after.header("x-plansite-generation"), Some(unrelated_generation.as_str()), "an unrelated page was rewritten");
+    assert_eq!(
+        unrelated_after.header("x-plansite-generation"),
+        Some(unrelated_generation.as_str()),
+        "an unrelated page was rewritten"
+    );
     assert_eq!(unrelated_after.body, unrelated_before.body);
 }
 
@@ -481,7 +628,14 @@ fn a_broken_edit_keeps_the_last_good_pages_and_shows_the_error_until_fixed() {
     let mut events = server.events();
     let d1 = site.path().join("content/decisions/001-2025.md");
     let good = std::fs::read_to_string(&d1).unwrap();
-    std::fs::write(&d1, good.replace("title: Target hardening grant 2025/26", "title: [Target hardening")).unwrap();
+    std::fs::write(
+        &d1,
+        good.replace(
+            "title: Target hardening grant 2025/26",
+            "title: [Target hardening",
+        ),
+    )
+    .unwrap();
 
     let data = events.wait_for("failed", "001-2025.md:");
     // file:line:col, for the overlay.
@@ -489,16 +643,31 @@ fn a_broken_edit_keeps_the_last_good_pages_and_shows_the_error_until_fixed() {
     assert!(location.is_some(), "no file:line:col in {data}");
     let page = server.get("/decisions/001-2025/");
     assert_eq!(page.status, 200, "the server is still up");
-    assert!(page.body.contains("Target hardening grant 2025/26"), "the last good page is served");
+    assert!(
+        page.body.contains("Target hardening grant 2025/26"),
+        "the last good page is served"
+    );
     // A tab opened now learns about the failure straight away.
     let mut late = server.events();
     let (name, _) = late.next(WAIT);
     assert_eq!(name, "failed");
 
-    std::fs::write(&d1, good.replace("Target hardening grant 2025/26", "Target hardening grant, fixed")).unwrap();
+    std::fs::write(
+        &d1,
+        good.replace(
+            "Target hardening grant 2025/26",
+            "Target hardening grant, fixed",
+        ),
+    )
+    .unwrap();
     events.wait_for("fixed", "");
     events.wait_for("reload", "decisions/001-2025/index.html");
-    assert!(server.get("/decisions/001-2025/").body.contains("Target hardening grant, fixed"));
+    assert!(
+        server
+            .get("/decisions/001-2025/")
+            .body
+            .contains("Target hardening grant, fixed")
+    );
 }
 
 /// Finds `001-2025.md:<line>:<col>` in the event data.
@@ -506,7 +675,11 @@ fn regex_free_location(data: &str) -> Option<(u32, u32)> {
     let at = data.find("001-2025.md:")? + "001-2025.md:".len();
     let mut parts = data[at..].splitn(3, ':');
     let line = parts.next()?.parse().ok()?;
-    let col: String = parts.next()?.chars().take_while(char::is_ascii_digit).collect();
+    let col: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     Some((line, col.parse().ok()?))
 }
 
@@ -531,9 +704,19 @@ fn requests_outside_the_site_get_nothing() {
         "/secret.txt%00.html",
     ] {
         let reply = server.get(path);
-        assert!(matches!(reply.status, 400 | 404), "{path}: {}", reply.status);
-        assert!(!reply.body.contains("SECRET-CANARY"), "{path} reached a file outside the site");
-        assert!(!reply.body.contains("[package]"), "{path} reached Cargo.toml");
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(
+            !reply.body.contains("SECRET-CANARY"),
+            "{path} reached a file outside the site"
+        );
+        assert!(
+            !reply.body.contains("[package]"),
+            "{path} reached Cargo.toml"
+        );
     }
 }
 
@@ -543,25 +726,48 @@ fn addresses_types_and_the_404_page() {
     let server = Serve::start(site.path());
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let folder = server.get("/decisions?x=1");
     assert_eq!(folder.status, 308);
     assert_eq!(folder.header("location"), Some("/decisions/?x=1"));
     assert_eq!(server.get("/decisions/index.html").status, 200);
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
-    assert!(missing.body.contains("Page not found"), "the site's own 404 page");
-    assert_eq!(server.get("/records.json").header("content-type"), Some("application/json"));
-    let css = home.body.split("href=\"./").find(|s| s.starts_with("style.")).map(|s| s.split('"').next().unwrap().to_string());
+    assert!(
+        missing.body.contains("Page not found"),
+        "the site's own 404 page"
+    );
+    assert_eq!(
+        server.get("/records.json").header("content-type"),
+        Some("application/json")
+    );
+    let css = home
+        .body
+        .split("href=\"./")
+        .find(|s| s.starts_with("style."))
+        .map(|s| s.split('"').next().unwrap().to_string());
     let css = css.expect("the home page links its stylesheet");
-    assert_eq!(server.get(&format!("/{css}")).header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        server.get(&format!("/{css}")).header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
     let script = server.get("/__plansite/reload.js");
     assert_eq!(script.status, 200);
-    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     assert!(script.body.contains("EventSource"));
     let post = {
         let mut s = server.connect();
-        write!(s, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         Reply::parse(&raw)
@@ -586,6 +792,30 @@ fn ctrl_c_stops_the_server_cleanly() {
         assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "still listening");
+    assert!(
+        TcpStream::connect(("127.0.0.1", server.port)).is_err(),
+        "still listening"
+    );
     let _ = &server.base;
+}
+
+#[test]
+fn changes_reported_under_the_real_path_of_the_root_count() {
+    // Watchers report canonical paths; the root may be given otherwise
+    // (relative, or through a symbolic link).
+    let site = copy_fixture();
+    let holder = tempfile::tempdir().unwrap();
+    let link = holder.path().join("site");
+    std::os::unix::fs::symlink(site.path(), &link).unwrap();
+    let mut engine = Engine::new(options(&link), Arc::new(Store::default()));
+    engine.build(|_| {});
+    let real = std::fs::canonicalize(site.path())
+        .unwrap()
+        .join("content/pages/about.md");
+    edit(&real, "This site publishes", "This website publishes");
+    let (changed, _) = rebuild(&mut engine, &[real]);
+    assert!(
+        changed.contains(&"about/index.html".to_string()),
+        "{changed:?}"
+    );
 }

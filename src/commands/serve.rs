@@ -12,6 +12,7 @@ pub struct Args {
     pub bind: IpAddr,
     pub port: u16,
     pub drafts: bool,
+    pub timings: bool,
 }
 
 /// Exit codes: 0 after Ctrl-C, 2 when the address cannot be used.
@@ -25,5 +26,6 @@ pub fn run(args: Args) -> i32 {
         },
         bind: args.bind,
         port: args.port,
+        timings: args.timings,
     })
 }

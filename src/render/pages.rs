@@ -1,6 +1,6 @@
 //! Which pages a site has, and the context each template gets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -79,7 +79,7 @@ fn crumb(title: &str, url: &str) -> (String, String) {
 
 /// Every page of the site.
 pub fn jobs(site: &Site) -> Vec<PageJob> {
-    jobs_selected(site, &|_| true)
+    jobs_selected(site, &|_| true, true)
 }
 
 /// The kinds whose pages `jobs_selected` may leave out. A site holds
@@ -95,9 +95,14 @@ pub fn is_selectable(kind: Kind) -> bool {
 }
 
 /// Every page, except the pages of selectable records (`is_selectable`)
-/// that `keep` turns down. `serve` uses it to rebuild only the pages a
-/// change can reach.
-pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<PageJob> {
+/// that `keep` turns down and, without `lists`, the pages that list
+/// selectable records (indexes, browsing, home, the Open data page,
+/// redirects). `serve` uses it to rebuild only the pages a change can reach.
+pub fn jobs_selected(
+    site: &Site,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+) -> Vec<PageJob> {
     let r = &site.records;
     let mut jobs: Vec<PageJob> = Vec::new();
 
@@ -287,28 +292,30 @@ pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<
             json!({}),
         ));
     }
-    let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for d in &r.decisions {
-        let year = d
-            .date()
-            .map(|x| x.year().to_string())
-            .unwrap_or_else(|| "Undated".into());
-        by_year.entry(year).or_default().push(json!({
-            "title": d.meta.title, "url": d.meta.url, "number": d.number,
-            "date": d.date(), "status": d.status_label, "confidential": d.confidential,
-        }));
+    if lists {
+        let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for d in &r.decisions {
+            let year = d
+                .date()
+                .map(|x| x.year().to_string())
+                .unwrap_or_else(|| "Undated".into());
+            by_year.entry(year).or_default().push(json!({
+                "title": d.meta.title, "url": d.meta.url, "number": d.number,
+                "date": d.date(), "status": d.status_label, "confidential": d.confidential,
+            }));
+        }
+        let years: Vec<Value> = by_year
+            .into_iter()
+            .rev()
+            .map(|(year, items)| json!({"year": year, "items": items}))
+            .collect();
+        jobs.push(list_job(
+            "decisions/",
+            "decisions.html",
+            "Decisions",
+            json!({"years": years, "count": r.decisions.len()}),
+        ));
     }
-    let years: Vec<Value> = by_year
-        .into_iter()
-        .rev()
-        .map(|(year, items)| json!({"year": year, "items": items}))
-        .collect();
-    jobs.push(list_job(
-        "decisions/",
-        "decisions.html",
-        "Decisions",
-        json!({"years": years, "count": r.decisions.len()}),
-    ));
 
     // Panel documents, responses, papers, variations, pages.
     for p in r.panel.iter().filter(|x| keep(&x.meta)) {
@@ -331,17 +338,19 @@ pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<
             json!({}),
         ));
     }
-    jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
-        "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
-        "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
-    })));
-    jobs.push(simple_list(
-        site,
-        "responses/",
-        "Responses to the Panel",
-        "The Commissioner's responses to reports of the Police and Crime Panel.",
-        r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
-    ));
+    if lists {
+        jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
+            "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
+            "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
+        })));
+        jobs.push(simple_list(
+            site,
+            "responses/",
+            "Responses to the Panel",
+            "The Commissioner's responses to reports of the Police and Crime Panel.",
+            r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
+        ));
+    }
     for x in r.papers.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
@@ -352,13 +361,15 @@ pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<
             json!({}),
         ));
     }
-    jobs.push(simple_list(
-        site,
-        "papers/",
-        "Meeting papers",
-        "Papers for the Strategic Policing and Crime Board and other meetings.",
-        r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
-    ));
+    if lists {
+        jobs.push(simple_list(
+            site,
+            "papers/",
+            "Meeting papers",
+            "Papers for the Strategic Policing and Crime Board and other meetings.",
+            r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
+        ));
+    }
     for x in &r.variations {
         let timeline = site.timelines.get(&(Kind::Variation, x.meta.key.clone()));
         jobs.push(record_job(
@@ -388,33 +399,35 @@ pub fn jobs_selected(site: &Site, keep: &(dyn Fn(&Meta) -> bool + Sync)) -> Vec<
         ));
     }
 
-    jobs.extend(browse_jobs(site));
-    jobs.push(home_job(site));
-    jobs.push(list_job(
-        "search/",
-        "search.html",
-        "Search",
-        json!({"kinds": kinds_present(site)}),
-    ));
-    jobs.push(list_job(
-        "accessibility/",
-        "accessibility.html",
-        "Accessibility statement",
-        json!({}),
-    ));
-    jobs.push(list_job(
-        "data/",
-        "data.html",
-        "Open data",
-        json!({"data": crate::export::catalogue(site)}),
-    ));
-    jobs.push(list_job(
-        "404.html",
-        "404.html",
-        "Page not found",
-        json!({}),
-    ));
-    jobs.extend(redirect_jobs(site));
+    if lists {
+        jobs.extend(browse_jobs(site));
+        jobs.push(home_job(site));
+        jobs.push(list_job(
+            "search/",
+            "search.html",
+            "Search",
+            json!({"kinds": kinds_present(site)}),
+        ));
+        jobs.push(list_job(
+            "accessibility/",
+            "accessibility.html",
+            "Accessibility statement",
+            json!({}),
+        ));
+        jobs.push(list_job(
+            "data/",
+            "data.html",
+            "Open data",
+            json!({"data": crate::export::catalogue(site)}),
+        ));
+        jobs.push(list_job(
+            "404.html",
+            "404.html",
+            "Page not found",
+            json!({}),
+        ));
+        jobs.extend(redirect_jobs(site));
+    }
     jobs
 }
 
@@ -495,38 +508,35 @@ fn kinds_present(site: &Site) -> Vec<Value> {
         .collect()
 }
 
-/// The year a record belongs to, for browsing.
-fn record_year(site: &Site, meta: &Meta) -> Option<i16> {
+/// The year each dated record belongs to, for browsing, by kind and key
+/// (one pass, so that browsing stays linear in the number of records).
+fn record_years(site: &Site) -> HashMap<(Kind, &str), i16> {
     let r = &site.records;
-    match meta.kind {
-        Kind::Decision => r
-            .decisions
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date()),
-        Kind::Panel => r
-            .panel
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Response => r
-            .responses
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Paper => r
-            .papers
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        Kind::Variation => r
-            .variations
-            .iter()
-            .find(|d| d.meta.key == meta.key)
-            .and_then(|d| d.date),
-        _ => None,
-    }
-    .map(|d| d.year())
+    r.decisions
+        .iter()
+        .map(|d| (Kind::Decision, d.meta.key.as_str(), d.date()))
+        .chain(
+            r.panel
+                .iter()
+                .map(|d| (Kind::Panel, d.meta.key.as_str(), d.date)),
+        )
+        .chain(
+            r.responses
+                .iter()
+                .map(|d| (Kind::Response, d.meta.key.as_str(), d.date)),
+        )
+        .chain(
+            r.papers
+                .iter()
+                .map(|d| (Kind::Paper, d.meta.key.as_str(), d.date)),
+        )
+        .chain(
+            r.variations
+                .iter()
+                .map(|d| (Kind::Variation, d.meta.key.as_str(), d.date)),
+        )
+        .filter_map(|(kind, key, date)| date.map(|d| ((kind, key), d.year())))
+        .collect()
 }
 
 /// `/browse/`: every kind with its years; `/browse/<kind>/<year>/`: the
@@ -534,8 +544,9 @@ fn record_year(site: &Site, meta: &Meta) -> Option<i16> {
 fn browse_jobs(site: &Site) -> Vec<PageJob> {
     let mut dated: BTreeMap<(Kind, i16), Vec<&Meta>> = BTreeMap::new();
     let mut undated: BTreeMap<Kind, usize> = BTreeMap::new();
+    let years = record_years(site);
     for meta in site.records.metas() {
-        match record_year(site, meta) {
+        match years.get(&(meta.kind, meta.key.as_str())).copied() {
             Some(y) => dated.entry((meta.kind, y)).or_default().push(meta),
             None => *undated.entry(meta.kind).or_default() += 1,
         }

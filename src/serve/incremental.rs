@@ -70,6 +70,12 @@ struct Pending {
     everything: bool,
     assets: bool,
     theme: bool,
+    /// The pages that list records must be made again.
+    lists: bool,
+    /// What the list pages showed of each changed record at the last good
+    /// build (`None`: it was not there), and the records read since.
+    listed_before: HashMap<Key, Option<u64>>,
+    read: HashSet<Key>,
 }
 
 /// What one phase of a rebuild published.
@@ -82,6 +88,8 @@ pub struct Published {
     pub rendered: usize,
     pub full: bool,
     pub elapsed: Duration,
+    /// Time per step, for `serve --timings`.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// The result of a rebuild.
@@ -116,6 +124,8 @@ pub struct Engine {
     globals_hash: Option<u64>,
     static_paths: BTreeSet<String>,
     data_paths: BTreeSet<String>,
+    /// Pages that are neither a record's page (indexes, browsing, home…).
+    list_pages: HashSet<String>,
     pending: Pending,
     generation: u64,
 }
@@ -135,6 +145,7 @@ impl Engine {
             globals_hash: None,
             static_paths: BTreeSet::new(),
             data_paths: BTreeSet::new(),
+            list_pages: HashSet::new(),
             pending: Pending {
                 everything: true,
                 assets: true,
@@ -173,16 +184,22 @@ impl Engine {
     /// published, before the search index and data files are made.
     pub fn rebuild(&mut self, changed: &[PathBuf], on_pages: impl FnOnce(&Published)) -> Outcome {
         let before = self.pending_is_empty();
-        let content = self.options.root.join("content");
-        let themes = self.options.root.join("themes");
+        // Watchers may report absolute paths for a relative root.
+        let roots = [
+            self.options.root.clone(),
+            std::fs::canonicalize(&self.options.root).unwrap_or_default(),
+        ];
         let mut rescan = false;
         for path in changed {
-            if path.starts_with(&themes) {
+            if roots.iter().any(|r| path.starts_with(r.join("themes"))) {
                 self.pending.theme = true;
                 self.pending.everything = true;
                 continue;
             }
-            let Ok(rel) = path.strip_prefix(&content) else {
+            let Some(rel) = roots
+                .iter()
+                .find_map(|r| path.strip_prefix(r.join("content")).ok())
+            else {
                 continue;
             };
             let parts: Vec<String> = rel
@@ -315,6 +332,17 @@ impl Engine {
         if old.text.is_some() {
             self.pending.everything = true;
         }
+        if old.keys.is_empty() {
+            self.pending.lists = true;
+        }
+        for key in &old.keys {
+            if !pages::is_selectable(key.0) {
+                self.pending.lists = true;
+            } else if !self.pending.listed_before.contains_key(key) {
+                let before = listing(self.records_mut(), key);
+                self.pending.listed_before.insert(key.clone(), before);
+            }
+        }
         let records = self.records_mut();
         records.remove_file(&old.path);
         self.drafts.remove_file(&old.path);
@@ -368,6 +396,10 @@ impl Engine {
             }
         }
         self.pending.content = true;
+        if source.keys.is_empty() || source.keys.iter().any(|k| !pages::is_selectable(k.0)) {
+            self.pending.lists = true;
+        }
+        self.pending.read.extend(source.keys.iter().cloned());
         self.pending.keys.extend(source.keys.iter().cloned());
         self.pending.keys.extend(source.targets.iter().cloned());
         self.sources.insert(parts, source);
@@ -384,6 +416,7 @@ impl Engine {
     /// Links and renders what is pending, and publishes it.
     fn update(&mut self, on_pages: impl FnOnce(&Published)) -> Outcome {
         let started = Instant::now();
+        let mut clock = Clock::new();
         let mut diagnostics = Diagnostics::default();
 
         // Parse: the records as a fresh parse would give them.
@@ -414,6 +447,7 @@ impl Engine {
         }
         records.sort();
 
+        clock.lap("records");
         let config = crate::config::parse(
             site_file.as_slice(),
             &self.options.root,
@@ -433,7 +467,9 @@ impl Engine {
                 return Outcome::Failed(diagnostics.sorted());
             }
         };
+        clock.lap("config");
         let (site, d) = crate::link::link(config, records);
+        clock.lap("link");
         diagnostics.extend(d);
         let site = self.site.insert(site);
         let theme = match &self.theme {
@@ -458,8 +494,25 @@ impl Engine {
             dirty_records(site, &self.pending.keys)
         };
         let keep = |m: &Meta| everything || dirty.contains(&(m.kind, m.key.clone()));
-        let jobs = pages::jobs_selected(site, &keep);
+        // List pages show no record's body: a change that leaves the rest
+        // of every record as it was leaves them as they were.
+        let lists = everything
+            || self.pending.lists
+            || self
+                .pending
+                .read
+                .iter()
+                .chain(self.pending.listed_before.keys())
+                .any(|k| {
+                    self.pending.listed_before.get(k).copied().flatten()
+                        != listing(&site.records, k)
+                        || !self.pending.listed_before.contains_key(k)
+                });
+        clock.lap("dirty");
+        let jobs = pages::jobs_selected(site, &keep, lists);
+        clock.lap("jobs");
         let hashes: Vec<u64> = jobs.par_iter().map(|j| job_hash(j, site)).collect();
+        clock.lap("hash");
         let todo: Vec<(&PageJob, u64)> = jobs
             .iter()
             .zip(hashes)
@@ -477,6 +530,7 @@ impl Engine {
                 Err(d) => diagnostics.push(d),
             }
         }
+        clock.lap("render");
         let statics = if everything || self.pending.assets {
             let (files, d) = crate::pipeline::static_files(site, theme, root);
             diagnostics.extend(d);
@@ -488,14 +542,28 @@ impl Engine {
             return Outcome::Failed(diagnostics.sorted());
         }
 
+        clock.lap("static");
         // Publish the pages.
         self.generation += 1;
         let generation = self.generation;
         let mut all_pages: HashSet<String> = jobs.iter().map(|j| page_path(&j.url)).collect();
+        let mut record_pages = HashSet::new();
         for meta in site.records.metas() {
             if pages::is_selectable(meta.kind) && !keep(meta) {
                 all_pages.insert(page_path(&meta.url));
             }
+            if lists {
+                record_pages.insert(page_path(&meta.url));
+            }
+        }
+        if lists {
+            self.list_pages = jobs
+                .iter()
+                .map(|j| page_path(&j.url))
+                .filter(|p| !record_pages.contains(p))
+                .collect();
+        } else {
+            all_pages.extend(self.list_pages.iter().cloned());
         }
         let mut batch = Vec::new();
         let mut changed = Vec::new();
@@ -543,6 +611,10 @@ impl Engine {
             rendered: rendered_count,
             full: everything,
             elapsed: started.elapsed(),
+            phases: {
+                clock.lap("publish");
+                clock.phases
+            },
         };
         self.globals_hash = Some(globals_hash);
         self.pending = Pending::default();
@@ -550,8 +622,11 @@ impl Engine {
 
         // Then the search index and the open data files.
         let data_started = Instant::now();
+        let mut clock = Clock::new();
         let (mut files, _) = crate::pipeline::search_files(site);
+        clock.lap("search");
         files.extend(crate::export::all(site));
+        clock.lap("exports");
         let mut batch = Vec::new();
         let mut changed = replace_files(
             &self.store,
@@ -568,12 +643,36 @@ impl Engine {
             rendered: 0,
             full: everything,
             elapsed: data_started.elapsed(),
+            phases: {
+                clock.lap("publish");
+                clock.phases
+            },
         };
         Outcome::Built {
             pages: pages_report,
             data: data_report,
             warnings: diagnostics.sorted(),
         }
+    }
+}
+
+struct Clock {
+    last: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            last: Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.last));
+        self.last = now;
     }
 }
 
@@ -624,6 +723,27 @@ fn dirty_records(site: &Site, changed: &HashSet<Key>) -> HashSet<Key> {
         }
     }
     dirty
+}
+
+/// What list pages can show of a selectable record: all of it but its
+/// body, as a hash; `None` when the site has no such record.
+fn listing(records: &Records, key: &Key) -> Option<u64> {
+    fn sign<T: serde::Serialize>(record: &T) -> u64 {
+        let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
+            map.remove("body");
+        }
+        hash_bytes(value.to_string().as_bytes())
+    }
+    let (kind, k) = (key.0, key.1.as_str());
+    match kind {
+        Kind::Decision => records.decisions.iter().find(|x| x.meta.key == k).map(sign),
+        Kind::Panel => records.panel.iter().find(|x| x.meta.key == k).map(sign),
+        Kind::Response => records.responses.iter().find(|x| x.meta.key == k).map(sign),
+        Kind::Paper => records.papers.iter().find(|x| x.meta.key == k).map(sign),
+        Kind::Page => records.pages.iter().find(|x| x.meta.key == k).map(sign),
+        _ => None,
+    }
 }
 
 /// Where a page's URL is written: `decisions/x/` → `decisions/x/index.html`.

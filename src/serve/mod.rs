@@ -35,6 +35,8 @@ pub struct Config {
     pub bind: IpAddr,
     /// 0 lets the system choose a free port.
     pub port: u16,
+    /// Print how long each step of a rebuild took.
+    pub timings: bool,
 }
 
 /// Runs until Ctrl-C. Exit codes: 0 after a clean stop, 2 when the address
@@ -74,6 +76,7 @@ pub fn run(config: Config) -> i32 {
         );
     }
 
+    let timings = config.timings;
     let mut options = config.options;
     options.base_url = Some(url.clone());
     options.live_reload = true;
@@ -84,7 +87,7 @@ pub fn run(config: Config) -> i32 {
     let started = Instant::now();
     let mut engine = Engine::new(options, store.clone());
     let outcome = engine.build(|_| {});
-    report(&outcome, &hub, started);
+    report(&outcome, &hub, started, config.timings);
 
     let (mut debouncer, changes) = match watcher::watch(&root) {
         Ok(w) => w,
@@ -132,7 +135,7 @@ pub fn run(config: Config) -> i32 {
                     hub.fixed();
                     hub.reload(pages.generation, &pages.changed);
                 });
-                report(&outcome, &hub, started);
+                report(&outcome, &hub, started, timings);
             }
         });
     }
@@ -148,7 +151,7 @@ pub fn run(config: Config) -> i32 {
 }
 
 /// Tells the terminal (and, for errors, the browser) how a build went.
-fn report(outcome: &Outcome, hub: &Hub, started: Instant) {
+fn report(outcome: &Outcome, hub: &Hub, started: Instant, timings: bool) {
     match outcome {
         Outcome::Unchanged => {}
         Outcome::Built {
@@ -173,6 +176,17 @@ fn report(outcome: &Outcome, hub: &Hub, started: Instant) {
                 data.elapsed.as_millis(),
                 data.changed.len(),
             );
+            if timings {
+                let line = |phases: &[(&str, std::time::Duration)]| {
+                    phases
+                        .iter()
+                        .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                println!("  pages (ms): {}", line(&pages.phases));
+                println!("  data (ms): {}", line(&data.phases));
+            }
         }
         Outcome::Failed(diagnostics) => {
             print_diagnostics(diagnostics);

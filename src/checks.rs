@@ -33,7 +33,7 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
         .filter_map(|r| r.amount.map(|m| m.amount))
         .collect();
     let missing = table.rows.len() - stated.len();
-    let sum = stated.iter().fold(Decimal::ZERO, |acc, a| acc.add(*a));
+    let sum = stated.iter().fold(Decimal::ZERO, |acc, a| acc.plus(*a));
     let unit = table.unit.label();
     let mut check = TotalCheck {
         sum_text: Some(sum.grouped()),
@@ -79,7 +79,7 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
         .tolerance
         .unwrap_or_else(|| half_unit.mul_int(stated.len().max(1) as i128));
     check.tolerance_text = Some(tolerance.grouped());
-    let difference = sum.sub(total).abs();
+    let difference = sum.minus(total).abs();
     if difference == Decimal::ZERO {
         check.note = format!(
             "The rows add up to the stated total of {} ({unit}).",

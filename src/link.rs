@@ -347,15 +347,18 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
     (site, diagnostics)
 }
 
+/// The backlinks heading of the metrics that measure a commitment.
+pub const MEASURES_HEADING: &str = "Metrics that measure it";
+
 /// Sections take their order from their plan's `sections:` list; one that
 /// is listed but missing, or present but unlisted, is an error.
 fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
     for plan in &records.plans {
         for (i, id) in plan.section_ids.iter().enumerate() {
             let key = format!("{}/{}", plan.meta.key, id.value);
-            match records.sections.iter_mut().find(|s| s.meta.key == key) {
-                Some(s) => s.order = i,
-                None => {} // reported as a broken reference from the plan
+            // One that is missing is reported as a broken reference from the plan.
+            if let Some(s) = records.sections.iter_mut().find(|s| s.meta.key == key) {
+                s.order = i;
             }
         }
     }
@@ -474,33 +477,33 @@ fn check_reference(
         });
         return Err(Diagnostic::error(Some(r.span.clone()), message).with_help(help));
     };
-    if let Some(fragment) = &target.fragment {
-        if !entry.anchors.contains(fragment) {
-            let anchors: Vec<&str> = entry.anchors.iter().map(String::as_str).collect();
-            let what = if fragment.starts_with("para-") {
-                format!("{} has no paragraph {}", entry.link_text(), &fragment[5..])
-            } else if fragment.starts_with("rec-") {
-                format!("{} has no recommendation `{}`", entry.title, &fragment[4..])
+    if let Some(fragment) = &target.fragment
+        && !entry.anchors.contains(fragment)
+    {
+        let anchors: Vec<&str> = entry.anchors.iter().map(String::as_str).collect();
+        let what = if let Some(n) = fragment.strip_prefix("para-") {
+            format!("{} has no paragraph {n}", entry.link_text())
+        } else if let Some(rec) = fragment.strip_prefix("rec-") {
+            format!("{} has no recommendation `{rec}`", entry.title)
+        } else {
+            format!("{} has no part `#{fragment}`", entry.link_text())
+        };
+        let help = did_you_mean(fragment, anchors.iter().copied()).unwrap_or_else(|| {
+            if anchors.is_empty() {
+                "it has no numbered paragraphs, recommendations or headings to link to".into()
             } else {
-                format!("{} has no part `#{fragment}`", entry.link_text())
-            };
-            let help = did_you_mean(fragment, anchors.iter().copied()).unwrap_or_else(|| {
-                if anchors.is_empty() {
-                    "it has no numbered paragraphs, recommendations or headings to link to".into()
-                } else {
-                    format!(
-                        "its anchors include {}",
-                        anchors
-                            .iter()
-                            .take(6)
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            });
-            return Err(Diagnostic::error(Some(r.span.clone()), what).with_help(help));
-        }
+                format!(
+                    "its anchors include {}",
+                    anchors
+                        .iter()
+                        .take(6)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        });
+        return Err(Diagnostic::error(Some(r.span.clone()), what).with_help(help));
     }
     if source.kind == target.kind && source.key == target.key {
         return Ok(None);
@@ -512,7 +515,7 @@ fn check_reference(
 fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> {
     let text = match (relation, from) {
         (Relation::PartOf, _) => return None,
-        (Relation::Measures, _) => "Metrics that measure it",
+        (Relation::Measures, _) => MEASURES_HEADING,
         (Relation::Funds, _) => "Grants that fund it",
         (Relation::Delivers, _) => "Decisions that deliver it",
         (Relation::RecommendationAbout, _) => "Panel recommendations about it",

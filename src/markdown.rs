@@ -166,15 +166,16 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 text.push(' ');
             }
             Event::Start(Tag::List(start)) => {
-                if list_depth == 0 && settings.numbered_paragraphs {
-                    if let Some(first) = start {
-                        para_list = Some(first as u32);
-                        events.push(Event::Html(CowStr::Borrowed(
-                            "<ol class=\"numbered-paragraphs\">\n",
-                        )));
-                        list_depth += 1;
-                        continue;
-                    }
+                if list_depth == 0
+                    && settings.numbered_paragraphs
+                    && let Some(first) = start
+                {
+                    para_list = Some(first as u32);
+                    events.push(Event::Html(CowStr::Borrowed(
+                        "<ol class=\"numbered-paragraphs\">\n",
+                    )));
+                    list_depth += 1;
+                    continue;
                 }
                 list_depth += 1;
                 events.push(Event::Start(Tag::List(start)));

@@ -124,10 +124,10 @@ pub fn static_files(site: &Site, theme: &Theme, root: &Path) -> (Vec<OutputFile>
             Err(e) => diagnostics.push(error_at(&file, format!("cannot read: {e}"))),
         }
     }
-    if let Some(logo) = &site.config.branding.logo {
-        if !root.join("content").join(&logo.src).is_file() {
-            diagnostics.push(error_at(&site.config.file, format!("the logo `{}` is not in the content folder", logo.src)).with_help("put the logo file under content/ and give its path relative to content/, e.g. `src: logo.svg`"));
-        }
+    if let Some(logo) = &site.config.branding.logo
+        && !root.join("content").join(&logo.src).is_file()
+    {
+        diagnostics.push(error_at(&site.config.file, format!("the logo `{}` is not in the content folder", logo.src)).with_help("put the logo file under content/ and give its path relative to content/, e.g. `src: logo.svg`"));
     }
     for (path, bytes) in &theme.assets {
         out.push(OutputFile {

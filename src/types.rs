@@ -284,7 +284,7 @@ impl Decimal {
         self.mantissa * 10i128.pow(scale - self.scale.min(scale))
     }
 
-    pub fn add(self, other: Decimal) -> Decimal {
+    pub fn plus(self, other: Decimal) -> Decimal {
         let scale = self.scale.max(other.scale);
         Decimal {
             mantissa: self.rescale(scale) + other.rescale(scale),
@@ -293,8 +293,8 @@ impl Decimal {
         .normalised()
     }
 
-    pub fn sub(self, other: Decimal) -> Decimal {
-        self.add(Decimal {
+    pub fn minus(self, other: Decimal) -> Decimal {
+        self.plus(Decimal {
             mantissa: -other.mantissa,
             scale: other.scale,
         })
@@ -545,7 +545,7 @@ mod tests {
     fn decimals_are_exact() {
         let a = Decimal::parse("201.3").unwrap();
         let b = Decimal::parse("0.1").unwrap();
-        assert_eq!(a.add(b).plain(), "201.4");
+        assert_eq!(a.plus(b).plain(), "201.4");
         assert_eq!(Decimal::parse("3,863").unwrap().plain(), "3863");
         assert_eq!(
             Decimal::parse("1234567.5").unwrap().grouped(),

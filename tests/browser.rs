@@ -101,6 +101,54 @@ fn report_missing(test: &str, what: &str) {
     );
 }
 
+/// A copy of the fixture site with a logo, a brand palette (the darkest
+/// that still passes the contrast guard) and archive mode on: the theme's
+/// branded and archived pages must pass the same checks.
+fn branded_copy(fixture: &Path) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("plansite-branded-")
+        .tempdir()
+        .expect("create temp dir");
+    for entry in walkdir::WalkDir::new(fixture) {
+        let entry = entry.expect("walk fixture");
+        let to = dir.path().join(entry.path().strip_prefix(fixture).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let config = dir.path().join("content").join("site.yaml");
+    let mut yaml = std::fs::read_to_string(&config).expect("fixture site.yaml");
+    yaml.push_str(BRANDING);
+    std::fs::write(&config, yaml).unwrap();
+    std::fs::write(dir.path().join("content").join("logo.svg"), LOGO).unwrap();
+    dir
+}
+
+const BRANDING: &str = "\
+successor:
+  body: Example Mayoral Combined Authority
+  date: 2028-05-11
+  url: https://www.example-ca.gov.uk/
+branding:
+  logo:
+    src: logo.svg
+    alt: Example Police and Crime Commissioner
+  colours:
+    primary: \"#6d2077\"
+    link: \"#6d2077\"
+    header_background: \"#3d1043\"
+    header_text: \"#ffffff\"
+";
+
+const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">
+<path d="M4 4h24v14c0 10-6 16-12 18C10 34 4 28 4 18z" fill="#ffffff"/>
+<path d="M10 12h12M10 18h12M10 24h8" stroke="#3d1043" stroke-width="3"/>
+<text x="36" y="27" font-family="sans-serif" font-size="18" font-weight="700" fill="#ffffff">EPCC</text>
+</svg>
+"##;
+
 /// A site built into a temporary directory.
 struct BuiltSite {
     name: &'static str,
@@ -141,9 +189,11 @@ fn base_path(site_root: &Path) -> String {
 fn build_sites() -> Vec<BuiltSite> {
     let root = crate_root();
     let fixture = root.join("tests").join("fixtures").join("site");
-    let candidates: [(&'static str, PathBuf, bool); 2] = [
+    let branded = branded_copy(&fixture);
+    let candidates: [(&'static str, PathBuf, bool); 3] = [
         ("repo site", root.clone(), root.join("content").is_dir()),
         ("fixture site", fixture.clone(), fixture.is_dir()),
+        ("branded archive site", branded.path().to_path_buf(), true),
     ];
     let mut built = Vec::new();
     let mut errors = Vec::new();

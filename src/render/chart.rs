@@ -39,13 +39,10 @@ pub fn svg(metric: &Metric) -> Option<String> {
     let (lo, hi, step) = nice_scale(lo, hi);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = |i: usize| {
-        if points.len() == 1 {
-            LEFT + plot_w / 2.0
-        } else {
-            LEFT + plot_w * i as f64 / (points.len() - 1) as f64
-        }
-    };
+    // Each point sits in the middle of its own slot, so the first and last
+    // period labels are centred under their points and never collide.
+    let slot = plot_w / points.len() as f64;
+    let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
     let y = |v: f64| TOP + plot_h * (1.0 - (v - lo) / (hi - lo));
     let unit = metric.unit.as_deref().unwrap_or("");
     let fmt = |v: &str| {
@@ -103,19 +100,19 @@ pub fn svg(metric: &Metric) -> Option<String> {
         );
         v += step;
     }
-    let label_every = (points.len() / 8).max(1);
+    // Label every n-th period so that labels (about 7 units a character at
+    // the axis font size, plus a gap) fit in the slots they span.
+    let longest = points
+        .iter()
+        .map(|p| p.period_label.chars().count())
+        .max()
+        .unwrap_or(1);
+    let label_every = ((longest as f64 * 7.0 + 8.0) / slot).ceil().max(1.0) as usize;
     for (i, p) in points.iter().enumerate() {
-        if i % label_every == 0 || i == points.len() - 1 {
-            let anchor = if i == points.len() - 1 && points.len() > 1 {
-                "end"
-            } else if i == 0 && points.len() > 1 {
-                "start"
-            } else {
-                "middle"
-            };
+        if i % label_every == 0 {
             let _ = write!(
                 s,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 x(i),
                 HEIGHT - BOTTOM + 18.0,
                 escape_html(&p.period_label)

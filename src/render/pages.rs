@@ -209,14 +209,20 @@ pub fn jobs_selected(
             .filter(|m| m.commitments.iter().any(|x| x.target.key == c.meta.key))
             .map(|m| json!({"title": m.name, "url": m.meta.url, "target": m.target, "has_series": !m.series.is_empty()}))
             .collect();
-        jobs.push(record_job(
+        let mut job = record_job(
             site,
             &c.meta,
             "commitment.html",
             to_value(c, site),
             vec![crumb("Commitments", "commitments/")],
             json!({"metrics": metrics}),
-        ));
+        );
+        // The page lists its metrics with their targets; the linked
+        // records need not list them again.
+        if let Some(groups) = job.context["backlinks"].as_array_mut() {
+            groups.retain(|g| g["heading"] != crate::link::MEASURES_HEADING);
+        }
+        jobs.push(job);
     }
     jobs.push(list_job("commitments/", "commitments.html", "Commitments", json!({
         "groups": by_section(site, |s| r.commitments.iter().filter(|c| c.section.target.key == s).map(|c| summary(&c.meta, c.text.inline_html())).collect()),

@@ -47,6 +47,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/redirect.html",
     "static/style.css",
     "static/search.js",
+    "static/site.js",
 ];
 
 pub struct Theme {

@@ -60,6 +60,13 @@ struct Source {
     text: Option<SourceFile>,
 }
 
+/// A file read again, with its parse when it could be read.
+type Fresh = (
+    Vec<String>,
+    Result<SourceFile, Diagnostic>,
+    Option<(Parsed, Vec<Diagnostic>)>,
+);
+
 /// What is out of date since the last good build.
 #[derive(Default)]
 struct Pending {
@@ -290,11 +297,7 @@ impl Engine {
                 _ => true,
             })
             .collect();
-        let parsed: Vec<(
-            Vec<String>,
-            Result<SourceFile, Diagnostic>,
-            Option<(Parsed, Vec<Diagnostic>)>,
-        )> = fresh
+        let parsed: Vec<Fresh> = fresh
             .into_par_iter()
             .map(|(parts, file)| {
                 let parsed = file.as_ref().ok().map(crate::records::parse_file);

@@ -121,9 +121,33 @@ fn distance(a: Colour, b: Colour) -> i32 {
         + (i32::from(a.2) - i32::from(b.2)).abs()
 }
 
-/// The theme's fixed colours the brand colours are paired with (light
-/// scheme; the dark scheme keeps the theme's own tested palette).
+/// The theme's fixed colours the brand colours are paired with in the light
+/// scheme.
 const PAGE_BACKGROUND: Colour = Colour(0xff, 0xff, 0xff);
+/// The dark scheme's backgrounds (page, grey panel, notice banner): a brand
+/// link or accent colour is lightened until it passes against all of them.
+const DARK_BACKGROUNDS: [Colour; 3] = [
+    Colour(0x12, 0x12, 0x12),
+    Colour(0x1f, 0x1f, 0x1f),
+    Colour(0x3a, 0x32, 0x00),
+];
+
+/// The nearest shade of `colour` that reaches `ratio` against every dark
+/// background, so the brand keeps its hue in dark mode without failing.
+pub fn dark_variant(colour: Colour, ratio: f64) -> Colour {
+    let mut c = colour;
+    for _ in 0..DARK_BACKGROUNDS.len() {
+        match DARK_BACKGROUNDS.iter().find(|bg| contrast(c, **bg) < ratio) {
+            Some(bg) => c = nearest_passing(c, *bg, ratio),
+            None => return c,
+        }
+    }
+    if DARK_BACKGROUNDS.iter().all(|bg| contrast(c, *bg) >= ratio) {
+        c
+    } else {
+        Colour(255, 255, 255)
+    }
+}
 const SURFACE: Colour = Colour(0xf3, 0xf2, 0xf1);
 const FOCUS: Colour = Colour(0xff, 0xdd, 0x00);
 
@@ -132,6 +156,9 @@ pub struct Branding {
     pub logo: Option<Logo>,
     /// CSS custom properties to set, e.g. `("--link", "#1d4f91")`.
     pub css_properties: Vec<(String, String)>,
+    /// The same for `prefers-color-scheme: dark`: the brand's link and
+    /// accent colours lightened to pass against the dark backgrounds.
+    pub dark_css_properties: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +173,7 @@ pub struct Logo {
 pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut css = Vec::new();
+    let mut dark = Vec::new();
     let span = |v: &Spanned<String>| crate::load::span_of(file, 1, &v.referenced);
     let mut colour = |field: &Option<Spanned<String>>, name: &str| -> Option<(Colour, Span)> {
         let v = field.as_ref()?;
@@ -212,6 +240,7 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
             4.5,
         );
         css.push(("--link".to_string(), l.0.hex()));
+        dark.push(("--link".to_string(), dark_variant(l.0, 4.5).hex()));
     }
     if let Some(p) = primary.clone() {
         // The primary colour draws the header's bottom border and card
@@ -225,6 +254,7 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
             3.0,
         );
         css.push(("--accent".to_string(), p.0.hex()));
+        dark.push(("--accent".to_string(), dark_variant(p.0, 3.0).hex()));
     }
     if let Some(bg) = header_bg.clone() {
         let text = header_text
@@ -280,6 +310,7 @@ pub fn check(raw: RawBranding, file: &std::path::Path) -> (Branding, Vec<Diagnos
         Branding {
             logo,
             css_properties: css,
+            dark_css_properties: dark,
         },
         diagnostics,
     )
@@ -306,6 +337,28 @@ mod tests {
         let fix = nearest_passing(pale, white, 4.5);
         assert!(contrast(fix, white) >= 4.5);
         assert!(distance(fix, pale) < 200, "{}", fix.hex());
+    }
+
+    #[test]
+    fn a_dark_variant_passes_on_every_dark_background_and_keeps_the_hue() {
+        let brand = Colour::parse("#6d2077").unwrap();
+        let dark = dark_variant(brand, 4.5);
+        for bg in DARK_BACKGROUNDS {
+            assert!(contrast(dark, bg) >= 4.5, "{} on {}", dark.hex(), bg.hex());
+        }
+        assert_ne!(
+            dark,
+            Colour(255, 255, 255),
+            "lightened, not replaced by white"
+        );
+        assert!(
+            dark.0 > dark.1 && dark.2 > dark.1,
+            "still a purple: {}",
+            dark.hex()
+        );
+        // A colour that already passes is kept.
+        let light = Colour::parse("#8ab4f8").unwrap();
+        assert_eq!(dark_variant(light, 4.5), light);
     }
 
     #[test]

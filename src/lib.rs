@@ -17,4 +17,5 @@ pub mod refs;
 pub mod render;
 pub mod search;
 pub mod search_docs;
+pub mod serve;
 pub mod types;

@@ -86,27 +86,30 @@ pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Di
             r.broken_keys.extend(records::salvage_keys(file));
         }
         diagnostics.extend(d);
-        match p {
-            Parsed::Plan(x) => r.plans.push(*x),
-            Parsed::Section(x) => r.sections.push(*x),
-            Parsed::Variation(x) => r.variations.push(*x),
-            Parsed::Commitments(x) => r.commitments.extend(x),
-            Parsed::Metrics(x) => r.metrics.extend(x),
-            Parsed::Series(x) => series.push(x),
-            Parsed::Grants(x) => r.grants.push(*x),
-            Parsed::Decision(x) => r.decisions.push(*x),
-            Parsed::Panel(x) => r.panel.push(*x),
-            Parsed::Response(x) => r.responses.push(*x),
-            Parsed::Paper(x) => r.papers.push(*x),
-            Parsed::Page(x) => r.pages.push(*x),
-            Parsed::Nothing => {}
+        if let Some(s) = r.add(p) {
+            series.push(s);
         }
     }
+    diagnostics.extend(attach_series(&mut r.metrics, series));
+    if !include_drafts {
+        r.retain_published();
+    }
+    r.sort();
+    (r, diagnostics)
+}
+
+/// Gives each metric the series read from its CSV file (the last one wins
+/// when two files name one metric); a series without its metric is an error.
+pub fn attach_series(
+    metrics: &mut [crate::records::Metric],
+    series: impl IntoIterator<Item = crate::records::metric::Series>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     for s in series {
-        match r.metrics.iter_mut().find(|m| m.meta.key == s.metric) {
+        match metrics.iter_mut().find(|m| m.meta.key == s.metric) {
             Some(m) => m.series = s.points,
             None => {
-                let ids: Vec<&str> = r.metrics.iter().map(|m| m.meta.key.as_str()).collect();
+                let ids: Vec<&str> = metrics.iter().map(|m| m.meta.key.as_str()).collect();
                 let mut d = Diagnostic::error(
                     Some(Span::file(&s.file)),
                     format!("there is no metric `{}` for this series", s.metric),
@@ -123,14 +126,105 @@ pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Di
             }
         }
     }
-    if !include_drafts {
-        r.retain_published();
-    }
-    r.sort();
-    (r, diagnostics)
+    diagnostics
 }
 
 impl Records {
+    /// Files one parsed file's records under their kind; a metric series is
+    /// handed back, to be attached once every metric is known.
+    pub fn add(&mut self, parsed: Parsed) -> Option<crate::records::metric::Series> {
+        match parsed {
+            Parsed::Plan(x) => self.plans.push(*x),
+            Parsed::Section(x) => self.sections.push(*x),
+            Parsed::Variation(x) => self.variations.push(*x),
+            Parsed::Commitments(x) => self.commitments.extend(x),
+            Parsed::Metrics(x) => self.metrics.extend(x),
+            Parsed::Series(x) => return Some(x),
+            Parsed::Grants(x) => self.grants.push(*x),
+            Parsed::Decision(x) => self.decisions.push(*x),
+            Parsed::Panel(x) => self.panel.push(*x),
+            Parsed::Response(x) => self.responses.push(*x),
+            Parsed::Paper(x) => self.papers.push(*x),
+            Parsed::Page(x) => self.pages.push(*x),
+            Parsed::Nothing => {}
+        }
+        None
+    }
+
+    /// Drops every record that came from `file` (serve's incremental
+    /// rebuild, before adding the file's records again).
+    pub fn remove_file(&mut self, file: &std::path::Path) {
+        self.plans.retain(|x| x.meta.file != file);
+        self.sections.retain(|x| x.meta.file != file);
+        self.variations.retain(|x| x.meta.file != file);
+        self.commitments.retain(|x| x.meta.file != file);
+        self.metrics.retain(|x| x.meta.file != file);
+        self.grants.retain(|x| x.meta.file != file);
+        self.decisions.retain(|x| x.meta.file != file);
+        self.panel.retain(|x| x.meta.file != file);
+        self.responses.retain(|x| x.meta.file != file);
+        self.papers.retain(|x| x.meta.file != file);
+        self.pages.retain(|x| x.meta.file != file);
+    }
+
+    /// Moves the drafts out, so that records can be linked again without
+    /// them and put back when a file changes (serve).
+    pub fn take_drafts(&mut self) -> Records {
+        fn split<T>(items: &mut Vec<T>, draft: impl Fn(&T) -> bool) -> Vec<T> {
+            // Usually there is none: leave thousands of records where they are.
+            if !items.iter().any(&draft) {
+                return Vec::new();
+            }
+            let (drafts, published): (Vec<T>, Vec<T>) =
+                std::mem::take(items).into_iter().partition(draft);
+            *items = published;
+            drafts
+        }
+        Records {
+            plans: split(&mut self.plans, |x| x.meta.draft),
+            sections: split(&mut self.sections, |x| x.meta.draft),
+            variations: split(&mut self.variations, |x| x.meta.draft),
+            commitments: split(&mut self.commitments, |x| x.meta.draft),
+            metrics: split(&mut self.metrics, |x| x.meta.draft),
+            grants: split(&mut self.grants, |x| x.meta.draft),
+            decisions: split(&mut self.decisions, |x| x.meta.draft),
+            panel: split(&mut self.panel, |x| x.meta.draft),
+            responses: split(&mut self.responses, |x| x.meta.draft),
+            papers: split(&mut self.papers, |x| x.meta.draft),
+            pages: split(&mut self.pages, |x| x.meta.draft),
+            broken_keys: Default::default(),
+        }
+    }
+
+    /// Puts records taken out by `take_drafts` back.
+    pub fn absorb(&mut self, other: Records) {
+        self.plans.extend(other.plans);
+        self.sections.extend(other.sections);
+        self.variations.extend(other.variations);
+        self.commitments.extend(other.commitments);
+        self.metrics.extend(other.metrics);
+        self.grants.extend(other.grants);
+        self.decisions.extend(other.decisions);
+        self.panel.extend(other.panel);
+        self.responses.extend(other.responses);
+        self.papers.extend(other.papers);
+        self.pages.extend(other.pages);
+    }
+
+    /// Undoes what linking wrote into records (section order, the answers
+    /// attached to Panel recommendations), so that records linked once can
+    /// be linked again and give what a fresh parse would.
+    pub fn unlink(&mut self) {
+        for s in &mut self.sections {
+            s.order = 0;
+        }
+        for p in &mut self.panel {
+            for rec in &mut p.recommendations {
+                rec.answers.clear();
+            }
+        }
+    }
+
     fn retain_published(&mut self) {
         self.plans.retain(|x| !x.meta.draft);
         self.sections.retain(|x| !x.meta.draft);
@@ -146,7 +240,7 @@ impl Records {
     }
 
     /// A fixed order whatever order files were read or parsed in.
-    fn sort(&mut self) {
+    pub fn sort(&mut self) {
         self.plans.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
         self.sections.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
         self.variations.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));

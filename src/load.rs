@@ -58,26 +58,8 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         );
         return (Vec::new(), diagnostics);
     }
-    let mut paths = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || {
-                let name = e.file_name().to_string_lossy();
-                !name.starts_with('.') && !name.starts_with('_')
-            }
-        });
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
-            Ok(_) => {}
-            Err(err) => diagnostics.push(Diagnostic::error(
-                err.path().map(Span::file),
-                format!("cannot read: {err}"),
-            )),
-        }
-    }
+    let (mut paths, d) = content_paths(&content);
+    diagnostics.extend(d);
     use rayon::prelude::*;
     // Images and documents are copied as they are, not read as text.
     paths.retain(|p| !is_binary_asset(p));
@@ -100,6 +82,34 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics)
+}
+
+/// Every file under `content` that the site is made of, in a fixed order
+/// (by name, folder by folder); files and folders starting with `_` or `.`
+/// are left out.
+pub fn content_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut paths = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || {
+                let name = e.file_name().to_string_lossy();
+                !name.starts_with('.') && !name.starts_with('_')
+            }
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
+            Ok(_) => {}
+            Err(err) => diagnostics.push(Diagnostic::error(
+                err.path().map(Span::file),
+                format!("cannot read: {err}"),
+            )),
+        }
+    }
+    (paths, diagnostics)
 }
 
 /// Files under `content/` published as they are (logos, images, PDFs).

@@ -47,6 +47,25 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild on every save and reload open pages.
+    Serve {
+        /// The site's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but loopback makes the preview
+        /// readable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include records marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print how long each step of every rebuild took.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Make a small working example site in DIR.
     New { dir: PathBuf },
 }
@@ -93,6 +112,19 @@ fn main() {
             },
             strict,
         ),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            timings,
+        } => commands::serve::run(commands::serve::Args {
+            root,
+            bind,
+            port,
+            drafts,
+            timings,
+        }),
         Command::New { dir } => commands::new::run(&dir),
     };
     std::process::exit(code);

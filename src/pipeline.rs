@@ -84,33 +84,13 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let (mut out, d) =
         render::pages::render_all(&site, &theme, jobs, &options.root, options.live_reload);
     diagnostics.extend(d);
-    for (path, file) in crate::load::binary_assets(&options.root) {
-        match std::fs::read(&file) {
-            Ok(bytes) => out.push(OutputFile { path, bytes }),
-            Err(e) => diagnostics.push(error_at(&file, format!("cannot read: {e}"))),
-        }
-    }
-    if let Some(logo) = &site.config.branding.logo
-        && !options.root.join("content").join(&logo.src).is_file()
-    {
-        diagnostics.push(error_at(&site.config.file, format!("the logo `{}` is not in the content folder", logo.src)).with_help("put the logo file under content/ and give its path relative to content/, e.g. `src: logo.svg`"));
-    }
-    for (path, bytes) in &theme.assets {
-        out.push(OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        });
-    }
+    let (assets, d) = static_files(&site, &theme, &options.root);
+    out.extend(assets);
+    diagnostics.extend(d);
     let t = timings.record("render", t);
 
-    let search = crate::search_docs::build(&site);
-    let stats = search.stats;
-    out.extend(
-        search
-            .files
-            .into_iter()
-            .map(|(path, bytes)| OutputFile { path, bytes }),
-    );
+    let (files, stats) = search_files(&site);
+    out.extend(files);
     let t = timings.record("search", t);
 
     out.extend(crate::export::all(&site));
@@ -130,6 +110,42 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
         }),
         diagnostics,
     )
+}
+
+/// Files published as they are: binary assets under `content/` and the
+/// theme's static files; and the check that the logo exists.
+pub fn static_files(site: &Site, theme: &Theme, root: &Path) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, file) in crate::load::binary_assets(root) {
+        match std::fs::read(&file) {
+            Ok(bytes) => out.push(OutputFile { path, bytes }),
+            Err(e) => diagnostics.push(error_at(&file, format!("cannot read: {e}"))),
+        }
+    }
+    if let Some(logo) = &site.config.branding.logo
+        && !root.join("content").join(&logo.src).is_file()
+    {
+        diagnostics.push(error_at(&site.config.file, format!("the logo `{}` is not in the content folder", logo.src)).with_help("put the logo file under content/ and give its path relative to content/, e.g. `src: logo.svg`"));
+    }
+    for (path, bytes) in &theme.assets {
+        out.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    (out, diagnostics)
+}
+
+/// The search index's files.
+pub fn search_files(site: &Site) -> (Vec<OutputFile>, crate::search::SearchStats) {
+    let search = crate::search_docs::build(site);
+    let files = search
+        .files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile { path, bytes })
+        .collect();
+    (files, search.stats)
 }
 
 /// Renders diagnostics for the terminal, errors first within each file.

@@ -79,6 +79,30 @@ fn crumb(title: &str, url: &str) -> (String, String) {
 
 /// Every page of the site.
 pub fn jobs(site: &Site) -> Vec<PageJob> {
+    jobs_selected(site, &|_| true, true)
+}
+
+/// The kinds whose pages `jobs_selected` may leave out. A site holds
+/// thousands of these, and each one's page depends only on the record, the
+/// records it refers to and those that refer to it; the other kinds are few
+/// and draw on each other (sections, counts, timelines), so their pages are
+/// always made.
+pub fn is_selectable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Decision | Kind::Panel | Kind::Response | Kind::Paper | Kind::Page
+    )
+}
+
+/// Every page, except the pages of selectable records (`is_selectable`)
+/// that `keep` turns down and, without `lists`, the pages that list
+/// selectable records (indexes, browsing, home, the Open data page,
+/// redirects). `serve` uses it to rebuild only the pages a change can reach.
+pub fn jobs_selected(
+    site: &Site,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+) -> Vec<PageJob> {
     let r = &site.records;
     let mut jobs: Vec<PageJob> = Vec::new();
 
@@ -260,7 +284,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
 
     // Decisions: the bulk of a large site, so their contexts are built in
     // parallel (in order, as `collect` keeps it).
-    jobs.par_extend(r.decisions.par_iter().map(|d| {
+    jobs.par_extend(r.decisions.par_iter().filter(|d| keep(&d.meta)).map(|d| {
         let mut crumbs = vec![crumb("Decisions", "decisions/")];
         if let Some(date) = d.date() {
             let y = date.year().to_string();
@@ -275,31 +299,33 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({}),
         )
     }));
-    let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for d in &r.decisions {
-        let year = d
-            .date()
-            .map(|x| x.year().to_string())
-            .unwrap_or_else(|| "Undated".into());
-        by_year.entry(year).or_default().push(json!({
-            "title": d.meta.title, "url": d.meta.url, "number": d.number,
-            "date": d.date(), "status": d.status_label, "confidential": d.confidential,
-        }));
+    if lists {
+        let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for d in &r.decisions {
+            let year = d
+                .date()
+                .map(|x| x.year().to_string())
+                .unwrap_or_else(|| "Undated".into());
+            by_year.entry(year).or_default().push(json!({
+                "title": d.meta.title, "url": d.meta.url, "number": d.number,
+                "date": d.date(), "status": d.status_label, "confidential": d.confidential,
+            }));
+        }
+        let years: Vec<Value> = by_year
+            .into_iter()
+            .rev()
+            .map(|(year, items)| json!({"year": year, "items": items}))
+            .collect();
+        jobs.push(list_job(
+            "decisions/",
+            "decisions.html",
+            "Decisions",
+            json!({"years": years, "count": r.decisions.len()}),
+        ));
     }
-    let years: Vec<Value> = by_year
-        .into_iter()
-        .rev()
-        .map(|(year, items)| json!({"year": year, "items": items}))
-        .collect();
-    jobs.push(list_job(
-        "decisions/",
-        "decisions.html",
-        "Decisions",
-        json!({"years": years, "count": r.decisions.len()}),
-    ));
 
     // Panel documents, responses, papers, variations, pages.
-    for p in &r.panel {
+    for p in r.panel.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &p.meta,
@@ -309,7 +335,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({}),
         ));
     }
-    for x in &r.responses {
+    for x in r.responses.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -319,18 +345,20 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({}),
         ));
     }
-    jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
-        "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
-        "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
-    })));
-    jobs.push(simple_list(
-        site,
-        "responses/",
-        "Responses to the Panel",
-        "The Commissioner's responses to reports of the Police and Crime Panel.",
-        r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
-    ));
-    for x in &r.papers {
+    if lists {
+        jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
+            "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
+            "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
+        })));
+        jobs.push(simple_list(
+            site,
+            "responses/",
+            "Responses to the Panel",
+            "The Commissioner's responses to reports of the Police and Crime Panel.",
+            r.responses.iter().map(|x| (&x.meta, x.date)).collect(),
+        ));
+    }
+    for x in r.papers.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -340,13 +368,15 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
             json!({}),
         ));
     }
-    jobs.push(simple_list(
-        site,
-        "papers/",
-        "Meeting papers",
-        "Papers for the Strategic Policing and Crime Board and other meetings.",
-        r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
-    ));
+    if lists {
+        jobs.push(simple_list(
+            site,
+            "papers/",
+            "Meeting papers",
+            "Papers for the Strategic Policing and Crime Board and other meetings.",
+            r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
+        ));
+    }
     for x in &r.variations {
         let timeline = site.timelines.get(&(Kind::Variation, x.meta.key.clone()));
         jobs.push(record_job(
@@ -365,7 +395,7 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         "Variations to a police and crime plan, with the statutory steps each went through.",
         r.variations.iter().map(|x| (&x.meta, x.date)).collect(),
     ));
-    for x in &r.pages {
+    for x in r.pages.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
             &x.meta,
@@ -376,33 +406,35 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         ));
     }
 
-    jobs.extend(browse_jobs(site));
-    jobs.push(home_job(site));
-    jobs.push(list_job(
-        "search/",
-        "search.html",
-        "Search",
-        json!({"kinds": kinds_present(site)}),
-    ));
-    jobs.push(list_job(
-        "accessibility/",
-        "accessibility.html",
-        "Accessibility statement",
-        json!({}),
-    ));
-    jobs.push(list_job(
-        "data/",
-        "data.html",
-        "Open data",
-        json!({"data": crate::export::catalogue(site)}),
-    ));
-    jobs.push(list_job(
-        "404.html",
-        "404.html",
-        "Page not found",
-        json!({}),
-    ));
-    jobs.extend(redirect_jobs(site));
+    if lists {
+        jobs.extend(browse_jobs(site));
+        jobs.push(home_job(site));
+        jobs.push(list_job(
+            "search/",
+            "search.html",
+            "Search",
+            json!({"kinds": kinds_present(site)}),
+        ));
+        jobs.push(list_job(
+            "accessibility/",
+            "accessibility.html",
+            "Accessibility statement",
+            json!({}),
+        ));
+        jobs.push(list_job(
+            "data/",
+            "data.html",
+            "Open data",
+            json!({"data": crate::export::catalogue(site)}),
+        ));
+        jobs.push(list_job(
+            "404.html",
+            "404.html",
+            "Page not found",
+            json!({}),
+        ));
+        jobs.extend(redirect_jobs(site));
+    }
     jobs
 }
 
@@ -596,18 +628,9 @@ fn home_job(site: &Site) -> PageJob {
     )
 }
 
-/// Renders every page in parallel. Template errors are collected, one per
-/// template, with the template's file and position. Each job's context is
-/// freed as soon as its page is rendered, so a large site never holds every
-/// context and every page at once.
-pub fn render_all(
-    site: &Site,
-    theme: &Theme,
-    jobs: Vec<PageJob>,
-    root_dir: &std::path::Path,
-    live_reload: bool,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let globals = json!({
+/// What every template sees besides its page's own context.
+pub fn globals(site: &Site, theme: &Theme, live_reload: bool) -> Value {
+    json!({
         "site": site.config,
         "assets": theme.asset_names,
         "live_reload": live_reload,
@@ -620,11 +643,29 @@ pub fn render_all(
             {"title": "Panel", "url": "panel/"},
             {"title": "Search", "url": "search/"},
         ],
-    });
-    // Converted to Tera's values once; cloning a Tera context shares them.
-    let globals = match tera::Context::from_serialize(&globals) {
+    })
+}
+
+/// The globals converted to Tera's values once; cloning a Tera context
+/// shares them.
+pub fn globals_context(globals: &Value) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_serialize(globals).map_err(|e| Diagnostic::error(None, e.to_string()))
+}
+
+/// Renders every page in parallel. Template errors are collected, one per
+/// template, with the template's file and position. Each job's context is
+/// freed as soon as its page is rendered, so a large site never holds every
+/// context and every page at once.
+pub fn render_all(
+    site: &Site,
+    theme: &Theme,
+    jobs: Vec<PageJob>,
+    root_dir: &std::path::Path,
+    live_reload: bool,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let globals = match globals_context(&globals(site, theme, live_reload)) {
         Ok(c) => c,
-        Err(e) => return (Vec::new(), vec![Diagnostic::error(None, e.to_string())]),
+        Err(d) => return (Vec::new(), vec![d]),
     };
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
@@ -648,7 +689,9 @@ pub fn render_all(
     (files, diagnostics)
 }
 
-fn render_one(
+/// Renders one page: its template with the globals and its context, then
+/// references resolved relative to the page.
+pub fn render_one(
     site: &Site,
     theme: &Theme,
     globals: &tera::Context,

@@ -382,6 +382,17 @@ fn lift_references(
                 }
                 (_, Some(r)) => {
                     let Some(close) = rest[r + 2..].find("]]") else {
+                        // An unclosed reference would be published as raw
+                        // `[[…` text: say so rather than let it through.
+                        let span = Span::new(
+                            origin.file.clone(),
+                            origin.line + line_index as u32,
+                            origin.col + (consumed_chars + rest[..r].chars().count()) as u32,
+                        );
+                        diagnostics.push(
+                            Diagnostic::error(Some(span), "this reference has no closing `]]` on its line")
+                                .with_help("keep the whole reference on one line, e.g. `[[decision 004/2014#para-20|paragraph 20]]`; a line break inside `[[…]]` ends it"),
+                        );
                         out.push_str(rest);
                         break;
                     };

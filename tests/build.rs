@@ -387,6 +387,24 @@ fn a_broken_reference_suggests_the_nearest_id() {
 }
 
 #[test]
+fn a_reference_broken_over_two_lines_is_an_error_not_raw_text() {
+    let err = broken_build(|root| {
+        edit(
+            root,
+            "content/pages/foi.md",
+            "[[decision WPCC3-0089|",
+            "[[decision WPCC3-0089|a\nlabel ",
+        );
+    });
+    assert!(err.contains("no closing `]]` on its line"), "{err}");
+    assert!(err.contains("content/pages/foi.md:6:"), "{err}");
+    assert!(
+        err.contains("keep the whole reference on one line"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_reference_to_a_missing_paragraph_or_recommendation_is_an_error() {
     let err = broken_build(|root| {
         edit(

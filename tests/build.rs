@@ -2,68 +2,10 @@
 //! wrote, break it in each way an author can, and check that every error
 //! names its place and that the published site survives.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_plansite");
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
-}
-
-/// A private copy of the fixture site to change.
-fn copy_fixture() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn build(root: &Path, out: &Path) -> Output {
-    Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-/// Every file under `dir`, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn read(out: &Path, page: &str) -> String {
-    std::fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
-}
+use common::*;
+use std::process::Command;
 
 /// The main element of a page, which is what snapshots compare: the
 /// header and footer are the same on every page.
@@ -233,34 +175,6 @@ fn plansite_new_makes_a_site_that_builds() {
 /// Builds a good site into `out`, breaks it with `damage`, builds again,
 /// and returns the failed build's stderr after checking that it exited 1
 /// and left `out` byte-for-byte as it was.
-fn broken_build(damage: impl FnOnce(&Path)) -> String {
-    let site = copy_fixture();
-    let out = tempfile::tempdir().unwrap();
-    let first = build(site.path(), out.path());
-    assert!(first.status.success(), "{}", stderr(&first));
-    let before = tree(out.path());
-    damage(site.path());
-    let o = build(site.path(), out.path());
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "a content error exits 1: {}",
-        stderr(&o)
-    );
-    assert!(
-        before == tree(out.path()),
-        "the previous output was changed by a failed build"
-    );
-    stderr(&o)
-}
-
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} does not contain {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn malformed_yaml_names_file_line_and_column() {
     let err = broken_build(|root| {

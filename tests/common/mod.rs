@@ -1,0 +1,122 @@
+//! What the story tests share: the fixture site, a private copy of it to
+//! change, running the binary, and reading what it wrote.
+//!
+//! Each test binary uses only part of this, so unused items are allowed.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_plansite");
+
+pub fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
+}
+
+/// A private copy of the fixture site to change.
+pub fn copy_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `plansite ARGS…` with the site root and nothing else set.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+/// `plansite build --root ROOT --output OUT`.
+pub fn build(root: &Path, out: &Path) -> Output {
+    Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// `plansite check --root ROOT`.
+pub fn check(root: &Path) -> Output {
+    Command::new(BIN)
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Every file under `dir`, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn read(out: &Path, page: &str) -> String {
+    std::fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+/// Replace the first `from` in a file of the site with `to`.
+pub fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Write a file of the site, making its folders.
+pub fn write(root: &Path, file: &str, text: &str) {
+    let path = root.join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Build the fixture once, damage a copy, build again: the second build must
+/// fail with a content error (exit 1) and leave the first output untouched.
+/// Returns the failed build's stderr.
+pub fn broken_build(damage: impl FnOnce(&Path)) -> String {
+    let site = copy_fixture();
+    let out = tempfile::tempdir().unwrap();
+    let first = build(site.path(), out.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = tree(out.path());
+    damage(site.path());
+    let o = build(site.path(), out.path());
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a content error exits 1: {}",
+        stderr(&o)
+    );
+    assert!(
+        before == tree(out.path()),
+        "the previous output was changed by a failed build"
+    );
+    stderr(&o)
+}

@@ -1,56 +1,452 @@
 //! Stage 5: writing. A build writes into a fresh folder beside the output
 //! and swaps it in only when everything succeeded, so a failed build leaves
-//! the previous `public/` exactly as it was. A file that is byte-identical
+//! the previous output exactly as it was. A file that is byte-identical
 //! to the one already published is hard-linked from it rather than written:
 //! on a large site most files are unchanged between builds, and a link costs
 //! the filesystem no new inode or data, and freeing the old folder less.
+//!
+//! What may be replaced is decided before the build starts ([`target`]):
+//! only a folder plansite wrote (it holds [`MARKER`]), an empty or missing
+//! one, or an output of an earlier plansite that had no marker. Never the
+//! site's root, `content/`, `themes/`, anything inside the sources or
+//! holding them, a file, or a folder of someone else's.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
 
-/// Writes `files` to `out` atomically (as far as the filesystem allows: two
-/// renames). Paths are checked to stay inside `out`.
-pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// The file every output holds, saying plansite wrote the folder and may
+/// replace it. It is not a page: no sitemap, export or index lists it.
+pub const MARKER: &str = ".plansite-output";
+
+const MARKER_TEXT: &str = "This folder was written by `plansite build`, which replaces it as a whole\n\
+on every build. Keep nothing of your own in it.\n";
+
+/// A checked output folder: the place a build may replace.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Absolute, with symbolic links and `..` resolved.
+    path: PathBuf,
+    /// As the user gave it, for messages.
+    shown: String,
+}
+
+/// How the new output was put in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swap {
+    /// There was no output: one rename.
+    Renamed,
+    /// The new and the old folder were exchanged in one step, so readers
+    /// always found one of them.
+    Exchanged,
+    /// The file system cannot exchange folders: the old one was renamed
+    /// aside, then the new one in, with a moment between.
+    TwoRenames,
+}
+
+/// What writing did besides the files.
+#[derive(Debug)]
+pub struct Written {
+    pub swap: Swap,
+    /// Leftovers with a build's name that are not plansite's, or could not
+    /// be removed.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What is at the output's place now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Absent,
+    Empty,
+    /// Holds the marker.
+    Ours,
+    /// No marker, but the output of an earlier plansite (see [`legacy`]).
+    Legacy,
+    /// A folder with something in it plansite did not write.
+    Foreign,
+    /// A file, or anything else that is not a folder.
+    NotAFolder,
+}
+
+/// Checks that `output` may be replaced by a build of the site at `root`,
+/// before anything is built, moved or made. Every refusal names the folder
+/// and says what to do instead.
+pub fn target(output: &Path, root: &Path) -> Result<Target, Diagnostic> {
+    let shown = output.display().to_string();
+    let cannot_read = |e: io::Error| {
+        Diagnostic::error(None, format!("cannot use `{shown}` as the output: {e}"))
+            .with_help("give --output a folder that exists or can be made")
     };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    let path = resolve(output).map_err(cannot_read)?;
+    let root = resolve(root).map_err(cannot_read)?;
+    let named = if Path::new(&shown) == path {
+        format!("`{shown}`")
+    } else {
+        format!("`{shown}` (that is, `{}`)", path.display())
+    };
+    let sources_help = "choose a folder of its own for --output: `public/` in the site's folder \
+        (the default), or any empty or new folder; nothing was moved or written";
+    let refuse = |why: String| {
+        Diagnostic::error(None, format!("refusing to build into {named}: {why}"))
+            .with_help(sources_help)
+    };
+    let content = resolve(&root.join("content")).map_err(cannot_read)?;
+    let themes = resolve(&root.join("themes")).map_err(cannot_read)?;
+    if path == root {
+        return Err(refuse(
+            "it is the site's own folder, and replacing it would delete the sources".into(),
+        ));
     }
-    std::fs::create_dir_all(&staging)?;
-    let previous = out.is_dir().then_some(out);
-    let result = write_tree(&staging, files, previous);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        // Put the old site back rather than leave nothing.
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
+    for (folder, what) in [(&content, "content"), (&themes, "themes")] {
+        if path == *folder {
+            return Err(refuse(format!(
+                "it is the site's `{what}/` folder, and replacing it would delete the sources"
+            )));
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        if path.starts_with(folder) {
+            return Err(refuse(format!(
+                "it is inside the site's `{what}/` folder, among the sources"
+            )));
+        }
     }
-    if old.exists() {
+    if [&root, &content, &themes]
+        .iter()
+        .any(|p| p.starts_with(&path))
+    {
+        return Err(refuse(format!(
+            "it holds the site's folder `{}`, and replacing it would delete the sources",
+            root.display()
+        )));
+    }
+    match state(&path).map_err(cannot_read)? {
+        State::Absent => {
+            if let Some(file) = path.ancestors().skip(1).find(|a| a.exists())
+                && !file.is_dir()
+            {
+                return Err(Diagnostic::error(
+                    None,
+                    format!(
+                        "refusing to build into {named}: `{}` is a file, not a folder",
+                        file.display()
+                    ),
+                )
+                .with_help("give --output a folder that exists or can be made"));
+            }
+        }
+        State::Empty | State::Ours | State::Legacy => {}
+        State::NotAFolder => {
+            return Err(Diagnostic::error(
+                None,
+                format!("refusing to build into {named}: it is a file, not a folder"),
+            )
+            .with_help("give --output a folder: an empty or new one, or an earlier output"));
+        }
+        State::Foreign => {
+            return Err(Diagnostic::error(
+                None,
+                format!(
+                    "refusing to build into {named}: it is not empty and plansite did not \
+                     write it (it has no `{MARKER}` file), so replacing it could lose files"
+                ),
+            )
+            .with_help(
+                "choose an empty or new folder for --output, or delete it yourself if nothing \
+                 in it is needed; nothing was moved or written",
+            ));
+        }
+    }
+    Ok(Target { path, shown })
+}
+
+/// `path` made absolute with every symbolic link and `..` resolved, as far
+/// as it exists; the rest is taken as written. A `..` after a link goes to
+/// the link target's parent, as the operating system would.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut resolved = PathBuf::new();
+    // Whether `resolved` exists (and so is already canonical).
+    let mut exists = true;
+    for component in absolute.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => {
+                let next = resolved.join(name);
+                if exists && std::fs::symlink_metadata(&next).is_ok() {
+                    resolved = std::fs::canonicalize(&next).map_err(|e| {
+                        io::Error::new(e.kind(), format!("{}: {e}", next.display()))
+                    })?;
+                } else {
+                    exists = false;
+                    resolved = next;
+                }
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+fn state(path: &Path) -> io::Result<State> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(State::Absent);
+        }
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Ok(State::NotAFolder);
+    }
+    if std::fs::read_dir(path)?.next().is_none() {
+        return Ok(State::Empty);
+    }
+    if std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(State::Ours);
+    }
+    if legacy(path) {
+        return Ok(State::Legacy);
+    }
+    Ok(State::Foreign)
+}
+
+/// An output of a plansite from before the marker: a home page, and the
+/// records feed every version since the open data exports wrote, naming
+/// plansite as its generator. Other folders are never taken for one.
+fn legacy(path: &Path) -> bool {
+    use std::io::Read as _;
+    if !std::fs::symlink_metadata(path.join("index.html")).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path.join("records.xml"))
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok_and(|_| String::from_utf8_lossy(&head).contains("<generator>plansite</generator>"))
+}
+
+impl Target {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `files` into a new folder beside the output and swaps it in;
+    /// first removes what killed builds of this output left behind. Paths
+    /// are checked to stay inside the output.
+    pub fn write(&self, files: &[OutputFile]) -> io::Result<Written> {
+        let parent = self.path.parent().unwrap_or(Path::new("/"));
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        std::fs::create_dir_all(parent)?;
+        let warnings = clean_debris(parent, &name);
+        let pid = std::process::id();
+        let staging = parent.join(format!(".{name}.new-{pid}"));
+        remove_own(&staging)?;
+        std::fs::create_dir(&staging)?;
+        let written = std::fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| {
+            let previous = matches!(state(&self.path)?, State::Ours | State::Legacy);
+            write_tree(&staging, files, previous.then_some(self.path.as_path()))
+        });
+        let swapped = written.and_then(|()| self.swap(&staging, parent, &name));
+        match swapped {
+            Ok(swap) => Ok(Written { swap, warnings }),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                Err(e)
+            }
+        }
+    }
+
+    /// Puts `staging` at the output's place. On success `staging` no longer
+    /// exists.
+    fn swap(&self, staging: &Path, parent: &Path, name: &str) -> io::Result<Swap> {
+        // Checked again: the folder may have changed during the build.
+        match state(&self.path)? {
+            State::Absent => {
+                std::fs::rename(staging, &self.path)?;
+                return Ok(Swap::Renamed);
+            }
+            State::Empty | State::Ours | State::Legacy => {}
+            State::Foreign | State::NotAFolder => {
+                return Err(io::Error::other(format!(
+                    "{} was replaced by something plansite did not write while the site was built; left as it is",
+                    self.shown
+                )));
+            }
+        }
+        if exchange(staging, &self.path)? {
+            // `staging` now holds the old site.
+            std::fs::remove_dir_all(staging)?;
+            return Ok(Swap::Exchanged);
+        }
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        remove_own(&old)?;
+        std::fs::rename(&self.path, &old)?;
+        if let Err(e) = std::fs::rename(staging, &self.path) {
+            // Put the old site back rather than leave nothing.
+            let _ = std::fs::rename(&old, &self.path);
+            return Err(e);
+        }
         std::fs::remove_dir_all(&old)?;
+        Ok(Swap::TwoRenames)
     }
-    Ok(())
+}
+
+/// Exchanges two folders in one step where the platform can; `false` when
+/// it cannot (then nothing happened).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            let e = io::Error::from(e);
+            // Not supported by the kernel or the file system.
+            if matches!(
+                e.kind(),
+                io::ErrorKind::Unsupported | io::ErrorKind::InvalidInput
+            ) {
+                Ok(false)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+)))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Removes a leftover with this build's own name (from an earlier process
+/// that had the same id), if it is plansite's.
+fn remove_own(path: &Path) -> io::Result<()> {
+    match state(path)? {
+        State::Absent => Ok(()),
+        State::Empty | State::Ours | State::Legacy => std::fs::remove_dir_all(path),
+        State::Foreign | State::NotAFolder => Err(io::Error::other(format!(
+            "{} is in the way and is not plansite's; move it away",
+            path.display()
+        ))),
+    }
+}
+
+/// The process id in a staging or clean-up folder's name for the output
+/// called `name`: `.NAME.new-PID` or `.NAME.old-PID`.
+fn debris_pid(entry: &str, name: &str) -> Option<u32> {
+    let rest = entry.strip_prefix('.')?.strip_prefix(name)?;
+    let digits = rest
+        .strip_prefix(".new-")
+        .or_else(|| rest.strip_prefix(".old-"))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Whether a process with this id is running (and so may be a build still
+/// writing its folder). A process of another user counts as running.
+#[cfg(unix)]
+fn running(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
+
+/// Without a way to ask, every build is taken to be running: nothing is
+/// removed.
+#[cfg(not(unix))]
+fn running(_: u32) -> bool {
+    true
+}
+
+/// Removes the staging and clean-up folders of this output left by builds
+/// that are no longer running (killed, or the machine stopped). A folder
+/// with such a name is removed only when it is plansite's: it holds the
+/// marker, is empty, or is an earlier plansite's output; any other is named
+/// in a warning and left.
+fn clean_debris(parent: &Path, name: &str) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return warnings;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| debris_pid(n, name)) else {
+            continue;
+        };
+        if pid == own || running(pid) {
+            continue;
+        }
+        let path = entry.path();
+        match state(&path) {
+            Ok(State::Empty | State::Ours | State::Legacy) => {
+                if let Err(e) = std::fs::remove_dir_all(&path)
+                    && path.exists()
+                {
+                    warnings.push(
+                        Diagnostic::warning(
+                            None,
+                            format!(
+                                "cannot remove `{}`, left by an interrupted build: {e}",
+                                path.display()
+                            ),
+                        )
+                        .with_help("delete it yourself"),
+                    );
+                }
+            }
+            Ok(State::Foreign) => warnings.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "`{}` is named like an interrupted build's folder but plansite did not \
+                         write it (no `{MARKER}`), so it was left",
+                        path.display()
+                    ),
+                )
+                .with_help("delete it yourself if nothing in it is needed"),
+            ),
+            _ => {}
+        }
+    }
+    warnings
 }
 
 /// Writes files under `dir`, creating folders as needed; a file identical to
@@ -64,6 +460,12 @@ pub fn write_tree(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> 
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("refusing to write outside the output: {}", f.path),
+        ));
+    }
+    if files.iter().any(|f| f.path == MARKER) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{MARKER} is plansite's own file in the output, not a page"),
         ));
     }
     // Folders first, one by one: making them from the writing threads was
@@ -122,30 +524,92 @@ mod tests {
         assert!(!out.join("a").exists());
     }
 
+    /// Writes `files` to `out` for a site whose folder is elsewhere.
+    fn write_atomic(out: &Path, files: &[OutputFile]) -> Written {
+        let site = out.parent().unwrap().join("site");
+        target(out, &site).unwrap().write(files).unwrap()
+    }
+
     #[test]
     fn unchanged_files_are_linked_and_changed_ones_written() {
+        use std::os::unix::fs::MetadataExt as _;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_atomic(
+        let first = write_atomic(
             &out,
             &[file("a/index.html", "same"), file("b.html", "old!")],
-        )
-        .unwrap();
-        write_atomic(
+        );
+        assert_eq!(first.swap, Swap::Renamed);
+        let inode = std::fs::metadata(out.join("a/index.html")).unwrap().ino();
+        let second = write_atomic(
             &out,
             &[file("a/index.html", "same"), file("b.html", "new!")],
-        )
-        .unwrap();
+        );
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "same"
         );
+        assert_eq!(
+            std::fs::metadata(out.join("a/index.html")).unwrap().ino(),
+            inode,
+            "linked, not written"
+        );
         assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "new!");
+        assert!(out.join(MARKER).is_file());
+        // On Linux the folders are exchanged in one step (tmpfs, ext4, btrfs
+        // and xfs all can).
+        if cfg!(target_os = "linux") {
+            assert_eq!(second.swap, Swap::Exchanged);
+        }
         // Only the published folder is left beside it.
         let names: Vec<_> = std::fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn the_file_system_root_and_any_folder_holding_the_site_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("home/me/sites/plan");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        for out in [Path::new("/"), &tmp.path().join("home"), tmp.path()] {
+            let e = target(out, &site).unwrap_err();
+            assert!(
+                e.message.contains("holds the site's folder"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_dot_dot_after_a_link_goes_to_the_link_targets_parent() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("a/b");
+        std::fs::create_dir_all(&real).unwrap();
+        std::os::unix::fs::symlink(&real, tmp.path().join("link")).unwrap();
+        let canonical = std::fs::canonicalize(tmp.path()).unwrap();
+        assert_eq!(
+            resolve(&tmp.path().join("link/../new/x")).unwrap(),
+            canonical.join("a/new/x")
+        );
+    }
+
+    #[test]
+    fn debris_names_carry_the_output_name_and_a_process_id() {
+        assert_eq!(debris_pid(".public.new-123", "public"), Some(123));
+        assert_eq!(debris_pid(".public.old-7", "public"), Some(7));
+        assert_eq!(debris_pid(".public.new-", "public"), None);
+        assert_eq!(debris_pid(".public.new-1x", "public"), None);
+        assert_eq!(debris_pid(".public2.new-1", "public"), None);
+        assert_eq!(debris_pid("public.new-1", "public"), None);
+    }
+
+    #[test]
+    fn the_marker_cannot_be_written_as_a_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(write_tree(tmp.path(), &[file(MARKER, "x")], None).is_err());
     }
 }

@@ -15,6 +15,15 @@ pub struct Args {
 /// Exit codes: 0 ok, 1 content errors, 2 usage or I/O errors.
 pub fn run(args: Args) -> i32 {
     let started = Instant::now();
+    // Before anything is built: a folder that is not plansite's is refused
+    // without moving or making anything.
+    let target = match crate::output::target(&args.output, &args.options.root) {
+        Ok(t) => t,
+        Err(d) => {
+            eprint!("{d}");
+            return 2;
+        }
+    };
     let spinner = progress();
     let (output, diagnostics) = pipeline::run(&args.options);
     if let Some(s) = &spinner {
@@ -32,9 +41,21 @@ pub fn run(args: Args) -> i32 {
         return 1;
     };
     let writing = std::time::Instant::now();
-    if let Err(e) = crate::output::write_atomic(&args.output, &output.files) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
-        return 2;
+    let written = match target.write(&output.files) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", args.output.display());
+            return 2;
+        }
+    };
+    for w in &written.warnings {
+        eprint!("{w}");
+    }
+    if written.swap == crate::output::Swap::TwoRenames {
+        eprintln!(
+            "note: this file system cannot exchange two folders in one step, so {} was missing for a moment between two renames",
+            args.output.display()
+        );
     }
     output.timings.phases.push(("write", writing.elapsed()));
     let records = output.site.records.metas().len();

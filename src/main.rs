@@ -24,7 +24,8 @@ enum Command {
         /// The site's folder (holding content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site; default: ROOT/public.
+        /// Where to write the site; default: ROOT/public. Only an empty or new
+        /// folder, or one plansite wrote, is replaced.
         #[arg(long)]
         output: Option<PathBuf>,
         /// Include records marked `draft: true`.

@@ -235,7 +235,7 @@ fn legacy(path: &Path) -> bool {
     }
     let mut head = Vec::new();
     std::fs::File::open(path.join("records.xml"))
-        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .and_then(|f| f.take(16 * 1024).read_to_end(&mut head))
         .is_ok_and(|_| String::from_utf8_lossy(&head).contains("<generator>plansite</generator>"))
 }
 
@@ -268,7 +268,7 @@ impl Target {
         match swapped {
             Ok(swap) => Ok(Written { swap, warnings }),
             Err(e) => {
-                let _ = std::fs::remove_dir_all(&staging);
+                let _ = remove_output(&staging);
                 Err(e)
             }
         }
@@ -293,7 +293,7 @@ impl Target {
         }
         if exchange(staging, &self.path)? {
             // `staging` now holds the old site.
-            std::fs::remove_dir_all(staging)?;
+            remove_output(staging)?;
             return Ok(Swap::Exchanged);
         }
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -304,7 +304,7 @@ impl Target {
             let _ = std::fs::rename(&old, &self.path);
             return Err(e);
         }
-        std::fs::remove_dir_all(&old)?;
+        remove_output(&old)?;
         Ok(Swap::TwoRenames)
     }
 }
@@ -351,12 +351,41 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
 fn remove_own(path: &Path) -> io::Result<()> {
     match state(path)? {
         State::Absent => Ok(()),
-        State::Empty | State::Ours | State::Legacy => std::fs::remove_dir_all(path),
+        State::Empty | State::Ours | State::Legacy => remove_output(path),
         State::Foreign | State::NotAFolder => Err(io::Error::other(format!(
             "{} is in the way and is not plansite's; move it away",
             path.display()
         ))),
     }
+}
+
+/// Removes a folder plansite wrote, the marker last, so that a build killed
+/// while removing it leaves a folder the next build still knows as its own.
+/// An earlier plansite's output is given the marker first, for the same
+/// reason. Entries already gone (another build removing it too) are fine.
+fn remove_output(path: &Path) -> io::Result<()> {
+    let gone = |r: io::Result<()>| match r {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    };
+    let marker = path.join(MARKER);
+    if !marker.is_file() && std::fs::read_dir(path)?.next().is_some() {
+        std::fs::write(&marker, MARKER_TEXT)?;
+    }
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let is_dir = entry.file_type()?.is_dir();
+        gone(if is_dir {
+            std::fs::remove_dir_all(entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        })?;
+    }
+    gone(std::fs::remove_file(&marker))?;
+    gone(std::fs::remove_dir(path))
 }
 
 /// The process id in a staging or clean-up folder's name for the output
@@ -417,7 +446,7 @@ fn clean_debris(parent: &Path, name: &str) -> Vec<Diagnostic> {
         let path = entry.path();
         match state(&path) {
             Ok(State::Empty | State::Ours | State::Legacy) => {
-                if let Err(e) = std::fs::remove_dir_all(&path)
+                if let Err(e) = remove_output(&path)
                     && path.exists()
                 {
                     warnings.push(
@@ -436,8 +465,8 @@ fn clean_debris(parent: &Path, name: &str) -> Vec<Diagnostic> {
                 Diagnostic::warning(
                     None,
                     format!(
-                        "`{}` is named like an interrupted build's folder but plansite did not \
-                         write it (no `{MARKER}`), so it was left",
+                        "`{}` is named like an interrupted build's folder but has no `{MARKER}` \
+                         (someone else's, or half-written by an earlier plansite), so it was left",
                         path.display()
                     ),
                 )
@@ -530,6 +559,7 @@ mod tests {
         target(out, &site).unwrap().write(files).unwrap()
     }
 
+    #[cfg(unix)]
     #[test]
     fn unchanged_files_are_linked_and_changed_ones_written() {
         use std::os::unix::fs::MetadataExt as _;
@@ -584,6 +614,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_dot_dot_after_a_link_goes_to_the_link_targets_parent() {
         let tmp = tempfile::tempdir().unwrap();

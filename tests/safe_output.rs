@@ -300,3 +300,24 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_cleans_up
     assert_eq!(names(tmp.path()), ["public".to_string()].into());
     assert!(tree(&out) == new);
 }
+
+#[test]
+fn an_output_that_is_a_link_is_replaced_where_it_points_and_stays_a_link() {
+    let site = copy_fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("www/plan");
+    assert!(build(site.path(), &real).status.success());
+    let link = tmp.path().join("public");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    edit(
+        site.path(),
+        "content/pages/about.md",
+        "title: About",
+        "title: About us",
+    );
+    let o = build(site.path(), &link);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(read(&real, "about/index.html").contains("About us"));
+    assert_eq!(names(&tmp.path().join("www")), ["plan".to_string()].into());
+}

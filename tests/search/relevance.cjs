@@ -66,7 +66,7 @@ const fetchJson = async (url) => JSON.parse(await fs.promises.readFile(fileURLTo
     const ok = pos >= 1 && pos <= c.rank;
     if (ok) passed++;
     else {
-      const via = found.corrected ? ` (searched as “${found.corrected}”)` : '';
+      const via = found.corrections && found.corrections.length ? ` (corrected to ${found.corrections.map((x) => x.term).join(", ")})` : "";
       console.log(`FAIL ${c.category} “${c.query}”${via}: ${c.want} ${pos ? `at ${pos}` : 'not in the top five'}, ` +
         `wanted ${c.rank === 1 ? 'first' : 'top five'}; got ${urls.join(', ') || 'nothing'}`);
     }

@@ -23,6 +23,7 @@
 //! and the two are compared word for word by a test (`client_tests`).
 
 mod index;
+pub mod thesaurus;
 pub(crate) mod tokenize;
 mod write;
 
@@ -48,6 +49,9 @@ pub struct SearchDoc<'a> {
     pub text: &'a str,
     /// Amounts as people type them (`£3,863`, `3,863`): exact matches.
     pub amounts: &'a [&'a str],
+    /// People named in the record's fields (who signed it, wrote it, is
+    /// its contact): found like title words.
+    pub people: &'a [&'a str],
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,9 +99,14 @@ pub const PAGE_RESULTS: usize = 10;
 /// The client says "at least N results" when it meets a cut list.
 pub const MAX_POSTINGS: usize = 10_000;
 
+/// The index with no thesaurus (tests); sites use [`build_index_with`].
 pub fn build_index(docs: &[SearchDoc<'_>]) -> SearchOutput {
+    build_index_with(docs, &thesaurus::Thesaurus::default())
+}
+
+pub fn build_index_with(docs: &[SearchDoc<'_>], thesaurus: &thesaurus::Thesaurus) -> SearchOutput {
     let refs: Vec<&SearchDoc<'_>> = docs.iter().collect();
-    let terms = index::build(&refs, MAX_POSTINGS);
+    let terms = index::build(&refs, MAX_POSTINGS, thesaurus);
     let shards = write::term_shards(&terms, write::SHARD_BYTES);
     let fragments: Vec<Vec<u8>> = refs.chunks(FRAGMENT_DOCS).map(write::fragments).collect();
 
@@ -247,6 +256,7 @@ mod tests {
             ids: &[],
             text,
             amounts: &[],
+            people: &[],
         }
     }
 

@@ -485,6 +485,31 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
     }
 }
 
+/// Calls `emit` with the terms of `lower` one word at a time, as the
+/// thesaurus matches phrases: a number is its number term, a compound its
+/// joined word (`anti-social` → `antisoci`) or else its code, other words
+/// their terms. `anti-social behaviour` and `antisocial behaviour` give the
+/// same sequence.
+pub(crate) fn phrase_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
+    for chunk in chunks(lower) {
+        if let Some(n) = parse_number(chunk) {
+            emit(&Term::from(n.number_term()));
+        } else if let Some(runs) = compound_runs(chunk) {
+            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j).cloned()) {
+                emit(&t);
+            } else if let Some(code) = code_of(chunk) {
+                emit(&Term::from(code));
+            }
+        } else {
+            for run in word_runs(chunk) {
+                if let Some(t) = words.term(run) {
+                    emit(t);
+                }
+            }
+        }
+    }
+}
+
 // The query side below is what search.js does in the browser; in Rust it
 // exists only as the reference the client is tested against
 // (`client_tests`), hence `cfg(test)`.

@@ -578,17 +578,26 @@
   var SUGGEST_MIN = 4; // words shorter than this are not corrected
   // The term of the index nearest `term` (one edit for up to five letters,
   // two for more), the most common among equals; from the shard the term
-  // would be in, which was fetched to look it up: a suggestion costs no
-  // download. Null when there is none.
+  // would be in, which was fetched to look it up, so a suggestion usually
+  // costs no download. Null when there is none.
   Index.prototype.suggest = function (term) {
     if (term.length < SUGGEST_MIN || /[0-9]/.test(term)) return Promise.resolve(null);
-    var i = Math.max(0, this.shardOf(term));
+    var self = this;
+    var i = Math.max(0, self.shardOf(term));
     var max = term.length > 5 ? 2 : 1;
-    return this.shard(i).then(function (shard) {
+    // Words that start alike sort together; when a neighbouring shard
+    // starts (or the next one starts) with the same three letters, the
+    // nearest word may be there.
+    var head = term.slice(0, 3);
+    var want = [i];
+    var t = self.m.terms;
+    if (i > 0 && t[i].slice(0, 3) === head) want.unshift(i - 1);
+    if (i + 1 < t.length && t[i + 1].slice(0, 3) === head) want.push(i + 1);
+    return Promise.all(want.map(function (s) { return self.shard(s); })).then(function (shards) {
       var best = null;
       var bestD = max + 1;
       var bestN = 0;
-      shard.forEach(function (e) {
+      [].concat.apply([], shards).forEach(function (e) {
         var t = e[0];
         if (t === term || /[0-9\/£]/.test(t)) return;
         var d = distance(term, t, max);

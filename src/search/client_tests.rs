@@ -323,6 +323,15 @@ fn disagreements(script: &Path) -> (Vec<String>, String) {
     .collect();
     // Each line of content is a query too (long, but the same rules).
     queries.extend(texts.iter().step_by(3).cloned());
+    // Every phrase of the thesaurus, as a query and as text: the index
+    // matches them against records by these terms, so a visitor typing
+    // one must get the same terms.
+    for group in super::thesaurus::default_groups() {
+        for phrase in group {
+            queries.push(phrase.clone());
+            texts.push(phrase);
+        }
+    }
 
     let input = json!({"words": words, "texts": texts, "queries": queries});
     let js = run_js(script, &input);

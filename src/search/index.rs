@@ -105,7 +105,9 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> D
         thesaurus.expand(&seq, |t, n| add(t, &|o: &mut Occurrence| o.syn_tf += n));
         seq.clear();
         phrase_terms(&title_lower, words, |t| seq.push(t.clone()));
-        thesaurus.expand(&seq, |t, _| add(t, &|o: &mut Occurrence| o.syn_title = true));
+        thesaurus.expand(&seq, |t, _| {
+            add(t, &|o: &mut Occurrence| o.syn_title = true)
+        });
     }
     index_terms(&doc.kind_label.to_lowercase(), words, |t| add(t, &meta));
     for id in doc.number.iter().chain(doc.ids) {

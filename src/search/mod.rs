@@ -86,10 +86,11 @@ pub const QUERY_BUDGET_BYTES: u64 = 100 * 1000;
 /// Bumped whenever the file format changes; the client refuses others.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Records per fragment file. Fragments are about 400 bytes; eight to a file
-/// keeps one file near 1.5 kB gzip, so the ten results of a first page cost
-/// at most about 15 kB however they are spread.
-pub const FRAGMENT_DOCS: usize = 8;
+/// Records per fragment file. Fragments are about 400 bytes; four to a file
+/// keeps one file under 1 kB gzip, so the ten results of a first page cost
+/// at most about 9 kB however they are spread (eight to a file cost 15 kB,
+/// which left too little of the 30 kB a query may fetch for the client).
+pub const FRAGMENT_DOCS: usize = 4;
 
 /// Results on a page of the client; the budget bound assumes this many.
 pub const PAGE_RESULTS: usize = 10;
@@ -328,7 +329,7 @@ mod tests {
             .filter(|(p, _)| p.contains("/f/"))
             .count()
             .min(PAGE_RESULTS) as u64;
-        assert_eq!(fragment_files, 5);
+        assert_eq!(fragment_files, 10);
         assert_eq!(
             out.stats.worst_query_gzip_bytes,
             gzip_len(&out.files[0].1) + largest("/t/") + fragment_files * largest("/f/")

@@ -820,7 +820,10 @@ mod tests {
         assert!(terms("£3,863,000").contains(&"3863000£".to_string()));
         assert!(terms("£150m").contains(&"150000000£".to_string()));
         assert_eq!(terms("£0.5k"), ["0.5k", "0.5", "0.5k£", "500£"]);
-        assert_eq!(terms("£1.2345k"), ["1.2345k", "1.2345", "1.2345k£", "1234.5£"]);
+        assert_eq!(
+            terms("£1.2345k"),
+            ["1.2345k", "1.2345", "1.2345k£", "1234.5£"]
+        );
     }
 
     #[test]
@@ -832,11 +835,15 @@ mod tests {
         // Typed with the hyphen, the compound matches by its words or the
         // joined word; typed with a space, the two words or the joined one.
         let q = parse_query("anti-social", &mut Words::new());
-        assert!(matches!(&q.clauses[0], Clause::Compound { joined: Some(j), .. } if j == "antisoci"));
+        assert!(
+            matches!(&q.clauses[0], Clause::Compound { joined: Some(j), .. } if j == "antisoci")
+        );
         let q = parse_query("cyber crime", &mut Words::new());
         assert_eq!(q.joins, [(0, "cybercrim".to_string())]);
         // Ids of three or more runs are not joined.
-        assert!(!terms("rebuild-community-policing").contains(&"rebuildcommunitypolic".to_string()));
+        assert!(
+            !terms("rebuild-community-policing").contains(&"rebuildcommunitypolic".to_string())
+        );
     }
 
     #[test]

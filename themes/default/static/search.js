@@ -374,7 +374,7 @@
       else if (c.kind === 'number') { add(c.money); add(c.number); add(c.pounds); }
       else { add(c.code); c.words.forEach(add); add(c.joined); }
     });
-    q.joins.forEach(function (j) { add(j[1]); });
+    (q.joins || []).forEach(function (j) { add(j[1]); });
     add(q.bonus);
     return out;
   }
@@ -742,6 +742,7 @@
     var want = new Set(queryTerms({
       clauses: q.clauses.map(function (c) { return c.kind === 'compound' && c.hasDigit ? { kind: 'compound', code: c.code, words: [] } : c; }),
       bonus: q.bonus,
+      joins: q.joins || [],
     }));
     var start = null;
     if (prefix && q.clauses.length) {
@@ -804,7 +805,12 @@
   // commitment's title is its first sentence: not shown twice.
   function shownSnippet(f, q, prefix) {
     var text = f.snippet || '';
-    if (text.indexOf(f.title) === 0) text = text.slice(f.title.length).trim();
+    if (text.indexOf(f.title) === 0) {
+      // What follows the title, without the title's full stop; nothing
+      // if that is punctuation alone.
+      text = text.slice(f.title.length).replace(/^[^\p{Alphabetic}\p{Nd}£]+/u, '');
+      if (!/[\p{Alphabetic}\p{Nd}]/u.test(text)) text = '';
+    }
     return around(text, highlights(text, q, prefix), SNIPPET_SHOWN);
   }
 
@@ -838,6 +844,8 @@
   var kindSelect = document.getElementById('search-kind');
   var status = document.getElementById('search-status');
   var results = document.getElementById('search-results');
+  var suggestion = document.getElementById('search-suggestion');
+  var help = document.getElementById('search-help');
   if (!script || !form || !input || !status || !results) return;
 
   var root = new URL(script.getAttribute('data-root') || './', document.baseURI);
@@ -919,9 +927,10 @@
 
   function countText(r, text) {
     var n = r.docs.length;
-    var what = (r.cut ? 'At least ' : '') + (n === 1 ? '1 result' : n + ' results');
-    var s = what + ' for “' + text + '”';
+    var what = (r.cut ? 'At least ' : '') + (n === 0 ? 'No results' : n === 1 ? '1 result' : n + ' results');
+    var s = what + ' for “' + (r.shownText || text) + '”';
     if (kindSelect && kindSelect.value) s += ' in ' + kindSelect.options[kindSelect.selectedIndex].text;
+    if (r.shownText) s += ' (no record has “' + r.corrections.map(function (c) { return c.raw; }).join('”, “') + '”)';
     if (r.any) s += ' (no record has every word; showing records with any of them)';
     return s + '.';
   }
@@ -949,6 +958,7 @@
         results.parentNode.insertBefore(more, results.nextSibling);
       }
       if (focusFirst && first) first.focus();
+      return frags;
     });
   }
 
@@ -961,6 +971,27 @@
   function clearResults() {
     results.textContent = '';
     if (more) { more.remove(); more = null; }
+    if (suggestion) { suggestion.textContent = ''; suggestion.hidden = true; }
+    if (help) help.hidden = true;
+  }
+
+  // "Did you mean burglary?", linking to the search for it.
+  function suggest(text) {
+    if (!suggestion) return;
+    suggestion.textContent = 'Did you mean ';
+    var a = el('a', null, text);
+    var u = new URL(location.href);
+    u.searchParams.set('q', text);
+    a.href = u.href;
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      input.value = text;
+      run(false);
+      input.focus();
+    });
+    suggestion.appendChild(a);
+    suggestion.appendChild(document.createTextNode('?'));
+    suggestion.hidden = false;
   }
 
   function keepInUrl(text) {
@@ -989,9 +1020,14 @@
         var hadFocus = results.contains(document.activeElement) || (more && more === document.activeElement);
         clearResults();
         current = { index: ix, found: found, shown: 0, prefix: prefix };
-        return showMore(false).then(function () {
+        return showMore(false).then(function (frags) {
           if (mine !== seq) return;
           if (hadFocus) input.focus();
+          if (found.corrections.length) {
+            found.shownText = correctedText(text.trim(), found, frags || []);
+            suggest(found.shownText);
+          }
+          if (help) help.hidden = found.docs.length > 0 || !found.query.clauses.length;
           say(found.query.clauses.length ? countText(found, text.trim()) : 'Type a word, a number or an amount to search.');
         });
       });

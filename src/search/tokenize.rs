@@ -20,9 +20,16 @@
 //!   `rebuild-community-policing`). It gives a code term (see [`code_of`]:
 //!   `4/2014/`, `wpcc3/89/`) and each run as a word.
 //! - otherwise **words**: runs of letters, digits and apostrophes; a
-//!   possessive `'s` and other apostrophes are dropped, then elasticlunr's
-//!   English pipeline (trimmer, stop-word filter, Porter stemmer) makes the
-//!   term, exactly as elasticlunr-rs would for that word.
+//!   possessive `'s` and other apostrophes are dropped, the word is
+//!   normalised ([`normalise`]: irregular plurals such as `knives` →
+//!   `knife`, American spellings such as `organized` → `organised`), then
+//!   elasticlunr's English pipeline (trimmer, stop-word filter, Porter
+//!   stemmer) makes the term, as elasticlunr-rs would for that word.
+//!
+//! A compound of two runs of letters (`anti-social`) also gives its joined
+//! word (`antisocial`), and a query's two adjacent words also look up their
+//! joined word (`cyber crime` → `cybercrime`). A number with a scale also
+//! gives its value in pounds (`£3.863m` → `3863000£`, as `£3,863,000`).
 //!
 //! Code terms end in `/` and money terms in `£`, so they never equal a stem
 //! yet sort right after the number or word they start with (and so usually

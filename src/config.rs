@@ -31,6 +31,10 @@ struct Raw {
     footer_links: Vec<Link>,
     #[serde(default)]
     branding: crate::branding::RawBranding,
+    /// Entries added to the search thesaurus: each a list of words or
+    /// phrases that mean the same (`[[WMP, West Midlands Police]]`).
+    #[serde(default)]
+    search_synonyms: Vec<Vec<String>>,
 }
 
 fn default_language() -> String {
@@ -134,6 +138,8 @@ pub struct SiteConfig {
     /// References in `home_intro`, checked by the link stage.
     #[serde(skip)]
     pub refs: Vec<crate::refs::Ref>,
+    /// `search_synonyms` from site.yaml: added to the theme's thesaurus.
+    pub search_synonyms: Vec<Vec<String>>,
 }
 
 impl SiteConfig {
@@ -259,5 +265,6 @@ pub fn parse(
         file: file.path.clone(),
         branding,
         refs,
+        search_synonyms: raw.search_synonyms,
     })
 }

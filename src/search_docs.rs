@@ -4,7 +4,8 @@
 
 use crate::link::Site;
 use crate::records::Meta;
-use crate::search::{SearchDoc, SearchOutput, build_index};
+use crate::search::thesaurus::{Thesaurus, default_groups};
+use crate::search::{SearchDoc, SearchOutput, build_index_with};
 
 struct Owned {
     url: String,
@@ -16,6 +17,7 @@ struct Owned {
     ids: Vec<String>,
     text: String,
     amounts: Vec<String>,
+    people: Vec<String>,
 }
 
 fn base(meta: &Meta, text: String) -> Owned {
@@ -29,6 +31,7 @@ fn base(meta: &Meta, text: String) -> Owned {
         ids: vec![meta.key.clone()],
         text,
         amounts: Vec::new(),
+        people: Vec::new(),
     }
 }
 
@@ -63,6 +66,7 @@ pub fn build(site: &Site) -> SearchOutput {
             ]),
         );
         d.date = v.date.map(|x| x.iso());
+        d.people.extend(v.author.clone());
         docs.push(d);
     }
     for c in &r.commitments {
@@ -130,6 +134,13 @@ pub fn build(site: &Site) -> SearchOutput {
         let mut d = base(&x.meta, text);
         d.number = x.number.clone();
         d.date = x.date().map(|d| d.iso());
+        // Who signed a published notice, and its contact officer. A
+        // confidential decision's people are not indexed.
+        if !x.confidential {
+            d.people.extend(x.signed_by.clone());
+            d.people
+                .extend(x.contact_officer.as_ref().and_then(|o| o.name.clone()));
+        }
         docs.push(d);
     }
     for x in &r.panel {
@@ -146,6 +157,7 @@ pub fn build(site: &Site) -> SearchOutput {
             ]),
         );
         d.date = x.date.map(|d| d.iso());
+        d.people.extend(x.author.clone());
         docs.push(d);
     }
     for x in &r.responses {
@@ -163,6 +175,7 @@ pub fn build(site: &Site) -> SearchOutput {
             ]),
         );
         d.date = x.date.map(|d| d.iso());
+        d.people.extend(x.author.clone());
         docs.push(d);
     }
     for x in &r.papers {
@@ -174,6 +187,7 @@ pub fn build(site: &Site) -> SearchOutput {
             ]),
         );
         d.date = x.date.map(|d| d.iso());
+        d.people.extend(x.presented_by.clone());
         docs.push(d);
     }
     for x in &r.pages {
@@ -190,6 +204,10 @@ pub fn build(site: &Site) -> SearchOutput {
         .iter()
         .map(|d| d.amounts.iter().map(String::as_str).collect())
         .collect();
+    let people: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| d.people.iter().map(String::as_str).collect())
+        .collect();
     let borrowed: Vec<SearchDoc<'_>> = docs
         .iter()
         .enumerate()
@@ -203,7 +221,11 @@ pub fn build(site: &Site) -> SearchOutput {
             ids: &ids[i],
             text: &d.text,
             amounts: &amounts[i],
+            people: &people[i],
         })
         .collect();
-    build_index(&borrowed)
+    // The theme's thesaurus, then the site's own entries.
+    let mut groups = default_groups();
+    groups.extend(site.config.search_synonyms.iter().cloned());
+    build_index_with(&borrowed, &Thesaurus::new(&groups))
 }

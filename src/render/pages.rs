@@ -505,13 +505,29 @@ fn simple_list(
     )
 }
 
+/// The page that lists a kind's records (`""`: none of its own).
+fn kind_index_url(k: Kind) -> &'static str {
+    match k {
+        Kind::Plan | Kind::Section => "plan/",
+        Kind::Commitment => "commitments/",
+        Kind::Metric => "metrics/",
+        Kind::Grants | Kind::Grant => "grants/",
+        Kind::Decision => "decisions/",
+        Kind::Panel => "panel/",
+        Kind::Response => "responses/",
+        Kind::Paper => "papers/",
+        Kind::Variation => "variations/",
+        Kind::Page => "",
+    }
+}
+
 fn kinds_present(site: &Site) -> Vec<Value> {
     let mut kinds: Vec<Kind> = site.entries.values().map(|e| e.kind).collect();
     kinds.sort();
     kinds.dedup();
     kinds
         .into_iter()
-        .map(|k| json!({"kind": k, "label": k.plural_label()}))
+        .map(|k| json!({"kind": k, "label": k.plural_label(), "url": kind_index_url(k)}))
         .collect()
 }
 
@@ -566,20 +582,7 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
             }),
         });
     }
-    let index_urls = |k: Kind| -> &'static str {
-        match k {
-            Kind::Plan | Kind::Section => "plan/",
-            Kind::Commitment => "commitments/",
-            Kind::Metric => "metrics/",
-            Kind::Grants | Kind::Grant => "grants/",
-            Kind::Decision => "decisions/",
-            Kind::Panel => "panel/",
-            Kind::Response => "responses/",
-            Kind::Paper => "papers/",
-            Kind::Variation => "variations/",
-            Kind::Page => "",
-        }
-    };
+    let index_urls = kind_index_url;
     let overview: Vec<Value> = Kind::ALL
         .iter()
         .filter(|k| **k != Kind::Page)

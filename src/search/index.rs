@@ -12,16 +12,24 @@
 //!   `BM25_SCALE` and rounded to 1..=99 (0 if not in the body);
 //! - at least 1 (a term only in the kind label, `decision`, matches but
 //!   hardly ranks).
+//!
+//! A term a document has only through the thesaurus (`asb` in a record
+//! that says "anti-social behaviour") scores as a title or body match
+//! would, halved ([`SYNONYM_DIVISOR`]), and never as an exact one; names
+//! (signatories, authors, contact officers) count as title words.
 
 use std::cell::RefCell;
 
 use rayon::prelude::*;
 
 use super::SearchDoc;
-use super::tokenize::{CODE_END, Term, TermMap, Words, code_of, index_terms};
+use super::thesaurus::Thesaurus;
+use super::tokenize::{CODE_END, Term, TermMap, Words, code_of, index_terms, phrase_terms};
 
 pub(crate) const EXACT: u32 = 1000;
 pub(crate) const TITLE: u32 = 100;
+/// A synonym match scores this many times less than the match as typed.
+pub(crate) const SYNONYM_DIVISOR: u32 = 2;
 const BM25_MAX: f64 = 99.0;
 /// BM25 of one term is at most about idf × (k1 + 1) ≈ 20 at 10,000
 /// documents; ×5 spreads that over 1..=99.
@@ -38,6 +46,9 @@ struct Occurrence {
     tf: u32,
     exact: bool,
     title: bool,
+    /// Through the thesaurus: times in the body, and whether in the title.
+    syn_tf: u32,
+    syn_title: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +73,7 @@ struct DocTerms {
     body_len: u32,
 }
 
-fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words) -> DocTerms {
+fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> DocTerms {
     let mut map: TermMap<Term, Occurrence> = TermMap::default();
     let mut add = |term: &Term, f: &dyn Fn(&mut Occurrence)| match map.get_mut(&**term) {
         Some(o) => f(o),
@@ -78,11 +89,26 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words) -> DocTerms {
     let meta = |_: &mut Occurrence| {};
 
     let mut body_len = 0;
-    index_terms(&doc.text.to_lowercase(), words, |t| {
+    let text = doc.text.to_lowercase();
+    let title_lower = doc.title.to_lowercase();
+    index_terms(&text, words, |t| {
         body_len += 1;
         add(t, &body);
     });
-    index_terms(&doc.title.to_lowercase(), words, |t| add(t, &title));
+    index_terms(&title_lower, words, |t| add(t, &title));
+    for name in doc.people {
+        index_terms(&name.to_lowercase(), words, |t| add(t, &title));
+    }
+    if !thesaurus.is_empty() {
+        let mut seq = Vec::new();
+        phrase_terms(&text, words, |t| seq.push(t.clone()));
+        thesaurus.expand(&seq, |t, n| add(t, &|o: &mut Occurrence| o.syn_tf += n));
+        seq.clear();
+        phrase_terms(&title_lower, words, |t| seq.push(t.clone()));
+        thesaurus.expand(&seq, |t, _| {
+            add(t, &|o: &mut Occurrence| o.syn_title = true)
+        });
+    }
     index_terms(&doc.kind_label.to_lowercase(), words, |t| add(t, &meta));
     for id in doc.number.iter().chain(doc.ids) {
         let lower = id.to_lowercase();
@@ -119,13 +145,17 @@ thread_local! {
 /// postings; then scores them. Terms come out sorted in UTF-16 code unit
 /// order, the order JavaScript compares strings in, so the client's binary
 /// search over shard boundaries agrees with this one.
-pub(crate) fn build(docs: &[&SearchDoc<'_>], max_postings: usize) -> Vec<TermPostings> {
+pub(crate) fn build(
+    docs: &[&SearchDoc<'_>],
+    max_postings: usize,
+    thesaurus: &Thesaurus,
+) -> Vec<TermPostings> {
     let mut merged: TermMap<Term, Vec<(u32, Occurrence)>> = TermMap::default();
     let mut body_lens: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let done: Vec<DocTerms> = batch
             .par_iter()
-            .map(|doc| WORDS.with(|w| doc_terms(doc, &mut w.borrow_mut())))
+            .map(|doc| WORDS.with(|w| doc_terms(doc, &mut w.borrow_mut(), thesaurus)))
             .collect();
         for (i, d) in done.into_iter().enumerate() {
             let doc = (b * BATCH + i) as u32;
@@ -152,18 +182,30 @@ pub(crate) fn build(docs: &[&SearchDoc<'_>], max_postings: usize) -> Vec<TermPos
                 .into_iter()
                 .map(|(doc, o)| {
                     let len = body_lens[doc as usize] as f64;
+                    let bm25 = |tf: u32| {
+                        let tf = tf as f64;
+                        let x = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len));
+                        (x * BM25_SCALE).round().clamp(1.0, BM25_MAX) as u32
+                    };
                     let mut score = 0;
-                    if o.tf > 0 {
-                        let tf = o.tf as f64;
-                        let bm25 =
-                            idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len));
-                        score += (bm25 * BM25_SCALE).round().clamp(1.0, BM25_MAX) as u32;
-                    }
-                    if o.title {
-                        score += TITLE;
-                    }
-                    if o.exact {
-                        score += EXACT;
+                    if o.tf > 0 || o.title || o.exact {
+                        if o.tf > 0 {
+                            score += bm25(o.tf);
+                        }
+                        if o.title {
+                            score += TITLE;
+                        }
+                        if o.exact {
+                            score += EXACT;
+                        }
+                    } else if o.syn_tf > 0 || o.syn_title {
+                        if o.syn_tf > 0 {
+                            score += bm25(o.syn_tf);
+                        }
+                        if o.syn_title {
+                            score += TITLE;
+                        }
+                        score /= SYNONYM_DIVISOR;
                     }
                     Posting {
                         doc,
@@ -204,6 +246,7 @@ mod tests {
             ids,
             text,
             amounts,
+            people: &[],
         }
     }
 
@@ -226,7 +269,7 @@ mod tests {
         );
         let b = doc("Decision 004/2014 follow-up", "Estates.", None, &[], &[]);
         let c = doc("Police estates", "Estates.", Some("004/2014"), &[], &[]);
-        let terms = build(&[&a, &b, &c], usize::MAX);
+        let terms = build(&[&a, &b, &c], usize::MAX, &Thesaurus::default());
         let p = postings(&terms, "4/2014/");
         assert_eq!(p.len(), 3);
         assert!(p[2].score > EXACT, "{p:?}");
@@ -251,11 +294,28 @@ mod tests {
             &["rebuild-community-policing"],
             &["£3,863", "3,863"],
         );
-        let terms = build(&[&a], usize::MAX);
+        let terms = build(&[&a], usize::MAX, &Thesaurus::default());
         for t in ["3863£", "3863", "rebuild/community/policing/"] {
             assert!(postings(&terms, t)[0].score >= EXACT, "{t}");
         }
         assert!(postings(&terms, "polic")[0].score >= TITLE);
+    }
+
+    #[test]
+    fn synonyms_rank_below_the_word_as_typed_and_names_as_title_words() {
+        let t = Thesaurus::new(&[vec!["murder".into(), "homicide".into()]]);
+        let a = doc("Rates of homicide", "Homicide fell.", None, &[], &[]);
+        let b = doc("Murder", "Murder fell.", None, &[], &[]);
+        let mut c = doc("Decision", "Text.", None, &[], &[]);
+        c.people = &["Bob Jones"];
+        let terms = build(&[&a, &b, &c], usize::MAX, &t);
+        let murder = postings(&terms, "murder");
+        assert_eq!(murder.iter().map(|p| p.doc).collect::<Vec<_>>(), [0, 1]);
+        assert!(murder[0].score < murder[1].score, "{murder:?}");
+        assert!(murder[0].score >= TITLE / SYNONYM_DIVISOR, "{murder:?}");
+        assert!(postings(&terms, "homicid")[0].score > postings(&terms, "homicid")[1].score);
+        assert_eq!(postings(&terms, "jone")[0].doc, 2);
+        assert!(postings(&terms, "jone")[0].score >= TITLE);
     }
 
     #[test]
@@ -264,7 +324,7 @@ mod tests {
             .map(|i| doc(if i >= 7 { "Crime" } else { "" }, "crime", None, &[], &[]))
             .collect();
         let refs: Vec<&SearchDoc> = docs.iter().collect();
-        let terms = build(&refs, 3);
+        let terms = build(&refs, 3, &Thesaurus::default());
         let crime = terms.iter().find(|t| &*t.term == "crime").unwrap();
         assert_eq!(crime.df, 10);
         assert_eq!(

@@ -20,9 +20,16 @@
 //!   `rebuild-community-policing`). It gives a code term (see [`code_of`]:
 //!   `4/2014/`, `wpcc3/89/`) and each run as a word.
 //! - otherwise **words**: runs of letters, digits and apostrophes; a
-//!   possessive `'s` and other apostrophes are dropped, then elasticlunr's
-//!   English pipeline (trimmer, stop-word filter, Porter stemmer) makes the
-//!   term, exactly as elasticlunr-rs would for that word.
+//!   possessive `'s` and other apostrophes are dropped, the word is
+//!   normalised ([`normalise`]: irregular plurals such as `knives` →
+//!   `knife`, American spellings such as `organized` → `organised`), then
+//!   elasticlunr's English pipeline (trimmer, stop-word filter, Porter
+//!   stemmer) makes the term, as elasticlunr-rs would for that word.
+//!
+//! A compound of two runs of letters (`anti-social`) also gives its joined
+//! word (`antisocial`), and a query's two adjacent words also look up their
+//! joined word (`cyber crime` → `cybercrime`). A number with a scale also
+//! gives its value in pounds (`£3.863m` → `3863000£`, as `£3,863,000`).
 //!
 //! Code terms end in `/` and money terms in `£`, so they never equal a stem
 //! yet sort right after the number or word they start with (and so usually
@@ -93,6 +100,39 @@ impl Number {
         format!("{}{}", self.value, self.scale)
     }
 
+    /// The value in pounds of a number with a scale (`3.863m` →
+    /// `3863000`, `£400k` → `400000`, `1.5bn` → `1500000000`); `None`
+    /// without one. Exact: decimal digits are moved, not multiplied.
+    pub fn pounds(&self) -> Option<String> {
+        let shift = match self.scale {
+            "k" => 3,
+            "m" => 6,
+            "bn" => 9,
+            _ => return None,
+        };
+        let (int, dec) = self.value.split_once('.').unwrap_or((&self.value, ""));
+        let mut digits = format!("{int}{dec}");
+        let point = int.len() + shift;
+        while digits.len() < point {
+            digits.push('0');
+        }
+        let (i, d) = digits.split_at(point);
+        let i = i.trim_start_matches('0');
+        let i = if i.is_empty() { "0" } else { i };
+        let d = d.trim_end_matches('0');
+        Some(if d.is_empty() {
+            i.to_string()
+        } else {
+            format!("{i}.{d}")
+        })
+    }
+
+    /// `£3.863m` → `3863000£`: the money term of the value in pounds, which
+    /// is how an amount written in full (`£3,863,000`) is indexed.
+    pub fn pounds_term(&self) -> Option<String> {
+        self.pounds().map(|p| format!("{p}{MONEY_END}"))
+    }
+
     /// Every term a number in a document is indexed under.
     pub fn index_terms(&self) -> Vec<String> {
         let mut out = vec![self.number_term()];
@@ -100,6 +140,9 @@ impl Number {
             out.push(self.value.clone());
         }
         out.extend(self.money_term());
+        if self.pound {
+            out.extend(self.pounds_term());
+        }
         out
     }
 }
@@ -223,6 +266,101 @@ fn without_apostrophes(run: &str, out: &mut String) {
     out.extend(run.chars().filter(|c| !is_apostrophe(*c)));
 }
 
+/// Word forms the Porter stemmer does not bring together, mapped to the
+/// form the plan uses before stemming: irregular plurals and participles,
+/// and American spellings of words British documents spell otherwise.
+/// `search.js` has the same table (`WORD_FORMS`).
+const WORD_FORMS: &[(&str, &str)] = &[
+    ("knives", "knife"),
+    ("wives", "wife"),
+    ("thieves", "thief"),
+    ("women", "woman"),
+    ("men", "man"),
+    ("children", "child"),
+    ("crises", "crisis"),
+    ("analyses", "analysis"),
+    ("criteria", "criterion"),
+    ("stolen", "steal"),
+    ("stole", "steal"),
+    ("center", "centre"),
+    ("centers", "centres"),
+    ("program", "programme"),
+    ("programs", "programmes"),
+    ("offense", "offence"),
+    ("offenses", "offences"),
+    ("defense", "defence"),
+    ("defenses", "defences"),
+    ("gray", "grey"),
+    ("aging", "ageing"),
+    ("traveled", "travelled"),
+    ("traveling", "travelling"),
+    ("modeling", "modelling"),
+    ("canceled", "cancelled"),
+    ("fueled", "fuelled"),
+    ("enrollment", "enrolment"),
+    ("judgement", "judgment"),
+];
+
+/// American spellings at the start of a word (`neighborhoods` →
+/// `neighbourhoods`). `search.js`: `US_PREFIXES`.
+const US_PREFIXES: &[(&str, &str)] = &[
+    ("behavior", "behaviour"),
+    ("neighbor", "neighbour"),
+    ("color", "colour"),
+    ("favor", "favour"),
+    ("honor", "honour"),
+    ("harbor", "harbour"),
+    ("rumor", "rumour"),
+];
+
+/// `-ize` endings → `-ise` (`organized` → `organised`, `victimization` →
+/// `victimisation`) when at least four letters, the last not a vowel, come
+/// before them (so `size`, `prize` and `seize` stay); `-yze` → `-yse`
+/// after at least three (`analyze`).
+const IZE_ENDINGS: &[&str] = &[
+    "izations", "ization", "izing", "izers", "izer", "izes", "ized", "ize",
+];
+const YZE_ENDINGS: &[&str] = &["yzing", "yzers", "yzer", "yzes", "yzed", "yze"];
+
+/// The word as the index spells it, before stemming: see [`WORD_FORMS`],
+/// [`US_PREFIXES`] and [`IZE_ENDINGS`].
+pub(crate) fn normalise(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if let Some((_, to)) = WORD_FORMS.iter().find(|(from, _)| *from == word) {
+        return Cow::Borrowed(to);
+    }
+    for (from, to) in US_PREFIXES {
+        if let Some(rest) = word.strip_prefix(from) {
+            return Cow::Owned(format!("{to}{rest}"));
+        }
+    }
+    for end in IZE_ENDINGS {
+        if let Some(stem) = word.strip_suffix(end)
+            && stem.chars().count() >= 4
+            && stem.chars().last().is_some_and(|c| !"aeiou".contains(c))
+        {
+            return Cow::Owned(format!("{stem}is{}", &end[2..]));
+        }
+    }
+    for end in YZE_ENDINGS {
+        if let Some(stem) = word.strip_suffix(end)
+            && stem.chars().count() >= 3
+        {
+            return Cow::Owned(format!("{stem}ys{}", &end[2..]));
+        }
+    }
+    Cow::Borrowed(word)
+}
+
+/// A compound of two runs of letters (`anti-social`, `e-scooter`,
+/// `co-location`) is also one word, `antisocial`, so that either spelling
+/// finds the other. `None` for other compounds (`004/2014`,
+/// `rebuild-community-policing`).
+pub(crate) fn joined_word(runs: &[&str]) -> Option<String> {
+    let letters = |r: &&str| r.chars().all(char::is_alphabetic);
+    (runs.len() == 2 && runs.iter().all(letters)).then(|| runs.concat())
+}
+
 /// An index term. Shared: the word memo hands out the same term for every
 /// occurrence of a word, so a document's term list costs no allocation per
 /// word.
@@ -303,7 +441,7 @@ impl Words {
         if !self.seen.contains_key(self.buf.as_str()) {
             let term = self
                 .pipeline
-                .run(vec![self.buf.clone()])
+                .run(vec![normalise(&self.buf).into_owned()])
                 .pop()
                 .filter(|t| !t.is_empty())
                 .map(Term::from);
@@ -336,10 +474,38 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
             if let Some(code) = code_of(chunk) {
                 emit(&Term::from(code));
             }
-            for run in runs {
+            for run in &runs {
                 if let Some(t) = words.term(run) {
                     emit(t);
                 }
+            }
+            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j).cloned()) {
+                emit(&t);
+            }
+        } else {
+            for run in word_runs(chunk) {
+                if let Some(t) = words.term(run) {
+                    emit(t);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `emit` with the terms of `lower` one word at a time, as the
+/// thesaurus matches phrases: a number is its number term, a compound its
+/// joined word (`anti-social` → `antisoci`) or else its code, other words
+/// their terms. `anti-social behaviour` and `antisocial behaviour` give the
+/// same sequence.
+pub(crate) fn phrase_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
+    for chunk in chunks(lower) {
+        if let Some(n) = parse_number(chunk) {
+            emit(&Term::from(n.number_term()));
+        } else if let Some(runs) = compound_runs(chunk) {
+            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j).cloned()) {
+                emit(&t);
+            } else if let Some(code) = code_of(chunk) {
+                emit(&Term::from(code));
             }
         } else {
             for run in word_runs(chunk) {
@@ -361,17 +527,20 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
 pub(crate) enum Clause {
     /// An ordinary word, stemmed.
     Word { term: String },
-    /// A number: the money term (if typed with `£`) or the bare number.
+    /// A number: the money term (if typed with `£`) or the bare number, or
+    /// (with a scale) the amount in pounds (`£3.863m` → `3863000£`).
     Number {
         money: Option<String>,
         number: String,
+        pounds: Option<String>,
     },
     /// A compound: its code, or (if it has no digit, or the code is in no
-    /// document) all of its words.
+    /// document) all of its words, or the one word they make (`antisoci`).
     Compound {
         code: String,
         words: Vec<String>,
         has_digit: bool,
+        joined: Option<String>,
     },
 }
 
@@ -383,6 +552,10 @@ pub(crate) struct Query {
     /// `rebuild community policing` → `rebuild/community/policing/`): an
     /// exact number or id match ranks first, but is never required.
     pub bonus: Option<String>,
+    /// Two words typed apart that are one word in the index (`cyber crime`
+    /// → `cybercrim`): the clause number of the first, and the joined
+    /// word's term. Either the two words or the joined one match.
+    pub joins: Vec<(usize, String)>,
 }
 
 #[cfg(test)]
@@ -398,17 +571,35 @@ impl Query {
         for c in &self.clauses {
             match c {
                 Clause::Word { term } => add(term),
-                Clause::Number { money, number } => {
+                Clause::Number {
+                    money,
+                    number,
+                    pounds,
+                } => {
                     if let Some(m) = money {
                         add(m);
                     }
                     add(number);
+                    if let Some(p) = pounds {
+                        add(p);
+                    }
                 }
-                Clause::Compound { code, words, .. } => {
+                Clause::Compound {
+                    code,
+                    words,
+                    joined,
+                    ..
+                } => {
                     add(code);
                     words.iter().for_each(&mut add);
+                    if let Some(j) = joined {
+                        add(j);
+                    }
                 }
             }
+        }
+        for (_, j) in &self.joins {
+            add(j);
         }
         if let Some(b) = &self.bonus {
             add(b);
@@ -424,6 +615,8 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
     let lower = text.to_lowercase();
     let mut q = Query::default();
     let mut money_like = false;
+    // The word run of each clause (apostrophes dropped), for joins.
+    let mut raws: Vec<Option<String>> = Vec::new();
     let mut it = chunks(&lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
@@ -438,9 +631,12 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
             q.clauses.push(Clause::Number {
                 money: n.money_term(),
                 number: n.number_term(),
+                pounds: n.pounds_term(),
             });
+            raws.push(None);
         } else if let Some(runs) = compound_runs(chunk) {
             let code = code_of(chunk).unwrap_or_default();
+            let joined = joined_word(&runs).and_then(|j| words.term(&j).map(|t| t.to_string()));
             let words: Vec<String> = runs
                 .iter()
                 .filter_map(|r| words.term(r).map(|t| t.to_string()))
@@ -450,15 +646,25 @@ pub(crate) fn parse_query(text: &str, words: &mut Words) -> Query {
                 code,
                 words,
                 has_digit,
+                joined,
             });
+            raws.push(None);
         } else {
             for run in word_runs(chunk) {
                 if let Some(t) = words.term(run) {
                     q.clauses.push(Clause::Word {
                         term: t.to_string(),
                     });
+                    raws.push(Some(run.chars().filter(|c| !is_apostrophe(*c)).collect()));
                 }
             }
+        }
+    }
+    for i in 1..raws.len() {
+        if let (Some(a), Some(b)) = (&raws[i - 1], &raws[i])
+            && let Some(t) = words.term(&format!("{a}{b}"))
+        {
+            q.joins.push((i - 1, t.to_string()));
         }
     }
     if !money_like {
@@ -515,11 +721,17 @@ mod tests {
         assert_eq!(terms("2020-19"), ["2020/19/", "2020", "19"]);
         // Two chunks: each is findable, and the whole query is a code that
         // matches the record's number field exactly.
-        assert_eq!(terms("PCC-DN 1956"), ["pcc/dn/", "pcc", "dn", "1956"]);
+        assert_eq!(
+            terms("PCC-DN 1956"),
+            ["pcc/dn/", "pcc", "dn", "pccdn", "1956"]
+        );
         assert_eq!(code_of("pcc-dn 1956").as_deref(), Some("pcc/dn/1956/"));
         let q = parse_query("PCC-DN 1956", &mut Words::new());
         assert_eq!(q.bonus.as_deref(), Some("pcc/dn/1956/"));
-        assert_eq!(q.terms(), ["pcc/dn/", "pcc", "dn", "1956", "pcc/dn/1956/"]);
+        assert_eq!(
+            q.terms(),
+            ["pcc/dn/", "pcc", "dn", "pccdn", "1956", "pcc/dn/1956/"]
+        );
     }
 
     #[test]
@@ -527,14 +739,14 @@ mod tests {
         assert_eq!(terms("£3,863"), ["3863", "3863£"]);
         assert_eq!(terms("3,863"), ["3863"]);
         assert_eq!(terms("3863"), ["3863"]);
-        assert_eq!(terms("£641m"), ["641m", "641", "641m£"]);
+        assert_eq!(terms("£641m"), ["641m", "641", "641m£", "641000000£"]);
         assert_eq!(terms("£1,234.50,"), ["1234.5", "1234.5£"]);
         // Typed: `£3,863` looks for the money term or the bare number, so it
         // finds a grants row printed as `3,863` in a £000s table too.
         assert_eq!(query("£3,863"), ["3863£", "3863"]);
         assert_eq!(query("3,863"), ["3863"]);
-        assert_eq!(query("£641m"), ["641m£", "641m"]);
-        assert_eq!(query("£641 million"), ["641m£", "641m"]);
+        assert_eq!(query("£641m"), ["641m£", "641m", "641000000£"]);
+        assert_eq!(query("£641 million"), ["641m£", "641m", "641000000£"]);
         // No whole-query code from money (`3/863/` means nothing).
         assert_eq!(parse_query("£3,863", &mut Words::new()).bonus, None);
     }
@@ -543,7 +755,7 @@ mod tests {
     fn scale_word_after_a_number_in_text() {
         assert_eq!(
             terms("£641 million."),
-            ["641", "641£", "641m", "641m£", "million"]
+            ["641", "641£", "641m", "641m£", "641000000£", "million"]
         );
     }
 
@@ -568,7 +780,8 @@ mod tests {
             [Clause::Compound {
                 code: "rebuild/community/policing/".into(),
                 words: vec!["rebuild".into(), "commun".into(), "polic".into()],
-                has_digit: false
+                has_digit: false,
+                joined: None,
             }]
         );
         assert_eq!(q.bonus, None);
@@ -576,7 +789,14 @@ mod tests {
         let q = parse_query("Rebuild community policing", &mut Words::new());
         assert_eq!(
             q.terms(),
-            ["rebuild", "commun", "polic", "rebuild/community/policing/"]
+            [
+                "rebuild",
+                "commun",
+                "polic",
+                "rebuildcommun",
+                "communitypol",
+                "rebuild/community/policing/"
+            ]
         );
     }
 
@@ -594,6 +814,67 @@ mod tests {
             .make_pipeline()
             .run(vec!["communities".into()]);
         assert_eq!(terms("communities"), lunr);
+    }
+
+    #[test]
+    fn amounts_in_other_units_meet_in_pounds() {
+        // `£3.863m` typed finds `£3,863,000` written out (and the £000s
+        // table's row, whose amounts include the value in pounds).
+        assert_eq!(query("£3.863m"), ["3.863m£", "3.863m", "3863000£"]);
+        assert_eq!(query("£3.863 million"), ["3.863m£", "3.863m", "3863000£"]);
+        assert_eq!(query("£400k"), ["400k£", "400k", "400000£"]);
+        assert_eq!(query("1.5bn"), ["1.5bn", "1500000000£"]);
+        assert!(terms("£3,863,000").contains(&"3863000£".to_string()));
+        assert!(terms("£150m").contains(&"150000000£".to_string()));
+        assert_eq!(terms("£0.5k"), ["0.5k", "0.5", "0.5k£", "500£"]);
+        assert_eq!(
+            terms("£1.2345k"),
+            ["1.2345k", "1.2345", "1.2345k£", "1234.5£"]
+        );
+    }
+
+    #[test]
+    fn hyphens_and_spaces_inside_words() {
+        let t = terms("anti-social e-scooters co-location");
+        for w in ["antisocial", "escooter", "colocation"] {
+            assert!(t.contains(&query(w)[0]), "{w}: {t:?}");
+        }
+        // Typed with the hyphen, the compound matches by its words or the
+        // joined word; typed with a space, the two words or the joined one.
+        let q = parse_query("anti-social", &mut Words::new());
+        assert!(
+            matches!(&q.clauses[0], Clause::Compound { joined: Some(j), .. } if j == "antisoci")
+        );
+        let q = parse_query("cyber crime", &mut Words::new());
+        assert_eq!(q.joins, [(0, "cybercrim".to_string())]);
+        // Ids of three or more runs are not joined.
+        assert!(
+            !terms("rebuild-community-policing").contains(&"rebuildcommunitypolic".to_string())
+        );
+    }
+
+    #[test]
+    fn irregular_forms_and_american_spellings() {
+        for (a, b) in [
+            ("knives", "knife"),
+            ("children", "child"),
+            ("women", "woman"),
+            ("crises", "crisis"),
+            ("neighborhood", "neighbourhood"),
+            ("behavior", "behaviour"),
+            ("victimization", "victimisation"),
+            ("organized", "organised"),
+            ("analyze", "analyse"),
+            ("program", "programme"),
+            ("offenses", "offences"),
+            ("center", "centre"),
+        ] {
+            assert_eq!(query(a), query(b), "{a} and {b}");
+        }
+        // Short stems before -ize stay: `size` is no `sise`.
+        assert_eq!(normalise("size"), "size");
+        assert_eq!(normalise("seizing"), "seizing");
+        assert_eq!(normalise("prizes"), "prizes");
     }
 
     #[test]

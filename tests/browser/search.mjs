@@ -17,7 +17,12 @@
 //     result, Enter opens it;
 //   - typing (no Enter) searches and keeps the query in the URL;
 //   - an index that cannot be fetched is reported in the status region;
-//   - axe-core (WCAG 2.2 AA tags) finds nothing on the page with results;
+//   - burglery shows the results for burglary, says so, and offers "Did you
+//     mean burglary?", whose link works by keyboard;
+//   - a query nothing matches says "No results", shows help and browse links;
+//     every kind in the "Or browse" list is a link;
+//   - axe-core (WCAG 2.2 AA tags) finds nothing on the page with results,
+//     with the suggestion shown, or with no results;
 //   - no uncaught JavaScript error.
 // Output: "FAIL <base path> [check] message" lines, then
 //   search: N checks passed, M failed
@@ -110,6 +115,15 @@ async function query(page, origin, bp, q, kind) {
   await page.goto(u.href, { waitUntil: 'load' });
   const status = await settled(page);
   return { status, list: await results(page) };
+}
+
+async function axeCheck(page, where, name, axeSource) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((x) => x.target.join(' ')).slice(0, 3).join('; ')})`);
+  }, AXE_TAGS);
+  check(where, name, violations.length === 0, violations.join(' | '));
 }
 
 async function run(context, origin, bp, axeSource) {
@@ -219,6 +233,39 @@ async function run(context, origin, bp, axeSource) {
   } else {
     check(where, 'show more', false, `police: no "Show more results" button with ${many.status}`);
   }
+
+  // A typo: the results for the nearest word, said, with a suggestion
+  // link that works by keyboard.
+  const typo = await query(page, origin, bp, 'burglery');
+  check(where, 'typo corrected', /^\d+ results? for “burglary” \(no record has “burglery”\)/.test(typo.status) && typo.list.length > 0,
+    `status for burglery: "${typo.status}" with ${typo.list.length} results`);
+  const sug = await page.$eval('#search-suggestion', (p) => ({ hidden: p.hidden, text: p.textContent, link: (p.querySelector('a') || {}).textContent }));
+  check(where, 'did you mean', !sug.hidden && sug.text === 'Did you mean burglary?' && sug.link === 'burglary', `suggestion: ${JSON.stringify(sug)}`);
+  await axeCheck(page, where, 'axe (suggestion shown)', axeSource);
+  await page.focus('#search-q');
+  let onSuggestion = false;
+  for (let i = 0; i < 10 && !onSuggestion; i++) {
+    await page.keyboard.press('Tab');
+    onSuggestion = await page.evaluate(() => document.activeElement && document.activeElement.closest('#search-suggestion') !== null);
+  }
+  check(where, 'keyboard: reach the suggestion', onSuggestion, 'Tab never reached the suggestion link');
+  if (onSuggestion) {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('search-q').value === 'burglary', null, { timeout: WAIT_MS }).catch(() => {});
+    const st = await settled(page);
+    check(where, 'keyboard: follow the suggestion', /^\d+ results? for “burglary”\.$/.test(st)
+      && (await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-q')),
+    `after Enter on the suggestion: status "${st}", focus on ${await page.evaluate(() => document.activeElement && document.activeElement.id)}`);
+  }
+
+  // Nothing found: said, with help and browse links.
+  const nothing = await query(page, origin, bp, 'zzqxjvw');
+  const helpShown = await page.$eval('#search-help', (h) => !h.hidden && h.querySelectorAll('a').length >= 2);
+  check(where, 'no results', /^No results for “zzqxjvw”/.test(nothing.status) && nothing.list.length === 0 && helpShown,
+    `status "${nothing.status}", ${nothing.list.length} results, help shown: ${helpShown}`);
+  await axeCheck(page, where, 'axe (no results)', axeSource);
+  const browse = await page.$$eval('section[aria-labelledby="browse-heading"] li', (lis) => lis.map((li) => !!li.querySelector('a[href]')));
+  check(where, 'browse list linked', browse.length > 0 && browse.every(Boolean), `browse items linked: ${JSON.stringify(browse)}`);
 
   // axe on the page with results shown.
   await query(page, origin, bp, 'burglary');

@@ -7,7 +7,8 @@
 //
 // Output: one JSON array, an element per query (each run on a cold client,
 // so `fetched` is what one query costs a first-time visitor):
-//   {query, count, cut, any, results: [{url, title, kind, number, date,
+//   {query, count, cut, any, corrections: [{raw, term}], corrected (the
+//    query as corrected, or null), results: [{url, title, kind, number, date,
 //    snippet, shown, marks}] (the first page), fetched: [{path, bytes, gzip}]}
 // `shown` is the part of the snippet the page shows; `marks` are the
 // highlighted parts of the title and of `shown`.
@@ -68,6 +69,8 @@ async function one(query) {
     count: found.docs.length,
     cut: found.cut,
     any: found.any,
+    corrections: found.corrections,
+    corrected: found.corrections.length ? api.correctedText(query, found, frags) : null,
     results: frags.map((f) => {
       // The part of the snippet the page shows, and what is marked in it.
       const shown = api.shownSnippet(f, found.query, prefix);

@@ -165,6 +165,33 @@
 
   function isApostrophe(c) { return c === "'" || c === '\u2019'; }
 
+  // Word forms the stemmer does not bring together, as tokenize.rs's
+  // WORD_FORMS, US_PREFIXES and IZE_ENDINGS: irregular plurals, American
+  // spellings, -ize → -ise after four letters (the last not a vowel).
+  var WORD_FORMS = {
+    knives: 'knife', wives: 'wife', thieves: 'thief', women: 'woman', men: 'man', children: 'child',
+    crises: 'crisis', analyses: 'analysis', criteria: 'criterion', stolen: 'steal', stole: 'steal',
+    center: 'centre', centers: 'centres', program: 'programme', programs: 'programmes', offense: 'offence',
+    offenses: 'offences', defense: 'defence', defenses: 'defences', gray: 'grey', aging: 'ageing',
+    traveled: 'travelled', traveling: 'travelling', modeling: 'modelling', canceled: 'cancelled',
+    fueled: 'fuelled', enrollment: 'enrolment', judgement: 'judgment',
+  };
+  var US_PREFIXES = [['behavior', 'behaviour'], ['neighbor', 'neighbour'], ['color', 'colour'], ['favor', 'favour'],
+    ['honor', 'honour'], ['harbor', 'harbour'], ['rumor', 'rumour']];
+  var IZE = /^(.{3,}[^aeiou])iz(ations|ation|ing|ers|er|es|ed|e)$/u;
+  var YZE = /^(.{3,})yz(ing|ers|er|es|ed|e)$/u;
+  function normalise(w) {
+    if (Object.prototype.hasOwnProperty.call(WORD_FORMS, w)) return WORD_FORMS[w];
+    for (var i = 0; i < US_PREFIXES.length; i++) {
+      if (w.indexOf(US_PREFIXES[i][0]) === 0) return US_PREFIXES[i][1] + w.slice(US_PREFIXES[i][0].length);
+    }
+    var x = IZE.exec(w);
+    if (x) return x[1] + 'is' + x[2];
+    x = YZE.exec(w);
+    if (x) return x[1] + 'ys' + x[2];
+    return w;
+  }
+
   // A word run → its term, or null for a stop word: apostrophes dropped (a
   // possessive 's with them), then elasticlunr's trimmer, stop words, stemmer.
   var memo = new Map();
@@ -175,7 +202,7 @@
     }
     s = s.replace(/['\u2019]/g, '');
     if (memo.has(s)) return memo.get(s);
-    var t = s.replace(/^[^0-9A-Za-z_]+|[^0-9A-Za-z_]+$/g, '');
+    var t = normalise(s).replace(/^[^0-9A-Za-z_]+|[^0-9A-Za-z_]+$/g, '');
     var term = STOP[t] === true ? null : stem(t);
     memo.set(s, term);
     return term;
@@ -203,10 +230,25 @@
   }
   function numberTerm(n) { return n.value + n.scale; }
   function moneyTerm(n) { return n.pound ? n.value + n.scale + MONEY_END : null; }
+  // `3.863m` → `3863000£`, the money term of the value in pounds (as
+  // Number::pounds_term): decimal digits are moved, not multiplied.
+  function poundsTerm(n) {
+    var shift = { k: 3, m: 6, bn: 9 }[n.scale];
+    if (!shift) return null;
+    var dot = n.value.indexOf('.');
+    var int = dot < 0 ? n.value : n.value.slice(0, dot);
+    var digits = int + (dot < 0 ? '' : n.value.slice(dot + 1));
+    var point = int.length + shift;
+    while (digits.length < point) digits += '0';
+    var i = digits.slice(0, point).replace(/^0+/, '') || '0';
+    var d = digits.slice(point).replace(/0+$/, '');
+    return (d ? i + '.' + d : i) + MONEY_END;
+  }
   function numberIndexTerms(n) {
     var out = [numberTerm(n)];
     if (n.scale) out.push(n.value);
     if (n.pound) out.push(moneyTerm(n));
+    if (n.pound && poundsTerm(n)) out.push(poundsTerm(n));
     return out;
   }
   function scaleWord(chunk) {
@@ -231,6 +273,12 @@
     return out || null;
   }
 
+  // `anti-social` → `antisocial` (two runs of letters only), as joined_word.
+  var LETTERS = /^\p{Alphabetic}+$/u;
+  function joinedWord(runs) {
+    return runs.length === 2 && LETTERS.test(runs[0]) && LETTERS.test(runs[1]) ? runs[0] + runs[1] : null;
+  }
+
   function wordRuns(chunk) { return chunk.split(NOT_WORD).filter(function (r) { return r !== ''; }); }
 
   // Every index term of a lowercased text, in order, repeats included.
@@ -252,6 +300,9 @@
         var c = codeOf(chunk);
         if (c) out.push(c);
         runs.forEach(function (r) { var t = wordTerm(r); if (t) out.push(t); });
+        var j = joinedWord(runs);
+        var jt = j ? wordTerm(j) : null;
+        if (jt) out.push(jt);
       } else {
         wordRuns(chunk).forEach(function (r) { var t = wordTerm(r); if (t) out.push(t); });
       }
@@ -263,11 +314,13 @@
 
   // A query → clauses, each a list of alternative terms a result must match
   // one of (clauses AND), plus a whole-query code that only adds to a score.
-  //   {kind:'word', term, raw}  {kind:'number', money, number}
-  //   {kind:'compound', code, words, hasDigit}
+  //   {kind:'word', term, raw}  {kind:'number', money, number, pounds}
+  //   {kind:'compound', code, words, hasDigit, joined}
+  // `joins`: [[i, term]] where clauses i and i+1 are words that make one
+  // word of the index when joined (`cyber crime` → cybercrim).
   function parseQuery(text) {
     var lower = text.toLowerCase();
-    var q = { clauses: [], bonus: null };
+    var q = { clauses: [], bonus: null, joins: [] };
     var moneyLike = false;
     var cs = chunks(lower);
     for (var i = 0; i < cs.length; i++) {
@@ -280,16 +333,26 @@
           n.plain = false;
         }
         moneyLike = moneyLike || !n.plain;
-        q.clauses.push({ kind: 'number', money: moneyTerm(n), number: numberTerm(n) });
+        q.clauses.push({ kind: 'number', money: moneyTerm(n), number: numberTerm(n), pounds: poundsTerm(n) });
       } else if ((runs = compoundRuns(chunk))) {
         var words = [];
         runs.forEach(function (r) { var t = wordTerm(r); if (t) words.push(t); });
-        q.clauses.push({ kind: 'compound', code: codeOf(chunk) || '', words: words, hasDigit: /[0-9]/.test(chunk) });
+        var jw = joinedWord(runs);
+        q.clauses.push({ kind: 'compound', code: codeOf(chunk) || '', words: words, hasDigit: /[0-9]/.test(chunk),
+          joined: (jw && wordTerm(jw)) || null });
       } else {
         wordRuns(chunk).forEach(function (r) {
           var t = wordTerm(r);
           if (t) q.clauses.push({ kind: 'word', term: t, raw: r.replace(/['\u2019]/g, '') });
         });
+      }
+    }
+    for (var k = 1; k < q.clauses.length; k++) {
+      var a = q.clauses[k - 1];
+      var c2 = q.clauses[k];
+      if (a.kind === 'word' && c2.kind === 'word') {
+        var jt = wordTerm(a.raw + c2.raw);
+        if (jt) q.joins.push([k - 1, jt]);
       }
     }
     if (!moneyLike) {
@@ -308,9 +371,10 @@
     function add(t) { if (t && out.indexOf(t) < 0) out.push(t); }
     q.clauses.forEach(function (c) {
       if (c.kind === 'word') add(c.term);
-      else if (c.kind === 'number') { add(c.money); add(c.number); }
-      else { add(c.code); c.words.forEach(add); }
+      else if (c.kind === 'number') { add(c.money); add(c.number); add(c.pounds); }
+      else { add(c.code); c.words.forEach(add); add(c.joined); }
     });
+    (q.joins || []).forEach(function (j) { add(j[1]); });
     add(q.bonus);
     return out;
   }
@@ -469,44 +533,148 @@
         });
       });
     } else if (c.kind === 'number') {
-      work = Promise.all([c.money ? get(c.money) : Promise.resolve([]), get(c.number)]).then(function (l) {
-        return merge(l[0], l[1], 'or');
+      var none = Promise.resolve([]);
+      work = Promise.all([c.money ? get(c.money) : none, get(c.number), c.pounds ? get(c.pounds) : none]).then(function (l) {
+        return mergeAll(l, 'or');
       });
     } else {
-      work = Promise.all([get(c.code), Promise.all(c.words.map(get))]).then(function (l) {
+      work = Promise.all([get(c.code), Promise.all(c.words.map(get)), c.joined ? get(c.joined) : Promise.resolve([])]).then(function (l) {
         var code = l[0];
         var words = c.words.length ? mergeAll(l[1], 'and') : [];
         // A number such as 004/2014 is found by its code; an id such as
-        // reduce-burglary also by its words, ranked below the id itself.
+        // reduce-burglary also by its words, ranked below the id itself;
+        // anti-social also as antisocial.
         if (c.hasDigit) return code.length ? code : words;
-        return merge(words, code, 'or');
+        return mergeAll([words, code, l[2]], 'or');
       });
     }
     return work.then(function (list) { return { list: list, cut: cut }; });
   };
 
-  // Runs a query: {docs: [[doc, score]…] best first, cut, any}. `any` is
-  // true when no record had every word, so records with any are shown.
+  // Edit distance (adjacent transpositions count one), or max + 1 when it
+  // is more than max.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null;
+    var prev = [];
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var row = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  var SUGGEST_MIN = 4; // words shorter than this are not corrected
+  // The term of the index nearest `term` (one edit for up to five letters,
+  // two for more), the most common among equals; from the shard the term
+  // would be in, which was fetched to look it up, so a suggestion usually
+  // costs no download. Null when there is none.
+  Index.prototype.suggest = function (term) {
+    if (term.length < SUGGEST_MIN || /[0-9]/.test(term)) return Promise.resolve(null);
+    var self = this;
+    var i = Math.max(0, self.shardOf(term));
+    var max = term.length > 5 ? 2 : 1;
+    // Words that start alike sort together; when a neighbouring shard
+    // starts (or the next one starts) with the same three letters, the
+    // nearest word may be there.
+    var head = term.slice(0, 3);
+    var want = [i];
+    var t = self.m.terms;
+    if (i > 0 && t[i].slice(0, 3) === head) want.unshift(i - 1);
+    if (i + 1 < t.length && t[i + 1].slice(0, 3) === head) want.push(i + 1);
+    return Promise.all(want.map(function (s) { return self.shard(s); })).then(function (shards) {
+      var best = null;
+      var bestD = max + 1;
+      var bestN = 0;
+      [].concat.apply([], shards).forEach(function (e) {
+        var t = e[0];
+        if (t === term || /[0-9\/£]/.test(t)) return;
+        var d = distance(term, t, max);
+        var n = e.length > 2 ? e[2] : e[1].length / 2;
+        if (d <= max && (d < bestD || (d === bestD && n > bestN))) { best = t; bestD = d; bestN = n; }
+      });
+      return best;
+    });
+  };
+
+  // Runs a query: {docs: [[doc, score]…] best first, cut, any, query,
+  // corrections}. `any` is true when no record had every word, so records
+  // with any are shown. A word no record has is replaced by the nearest
+  // word of the index, if there is one: `corrections` lists them as
+  // [{raw, term}] and `query` is the corrected query.
   Index.prototype.search = function (text, opts) {
     var self = this;
     opts = opts || {};
     var q = parseQuery(text);
-    if (!q.clauses.length) return Promise.resolve({ docs: [], cut: false, any: false, query: q });
+    if (!q.clauses.length) return Promise.resolve({ docs: [], cut: false, any: false, query: q, corrections: [] });
     var prefixLast = opts.prefix && !/\p{White_Space}$/u.test(text);
+    return self.run(q, opts, prefixLast).then(function (r) {
+      if (!r.missing.length) return r;
+      return Promise.all(r.missing.map(function (i) { return self.suggest(q.clauses[i].term); })).then(function (terms) {
+        var corrections = [];
+        var q2 = { clauses: q.clauses.slice(), bonus: q.bonus, joins: q.joins };
+        r.missing.forEach(function (i, k) {
+          if (!terms[k]) return;
+          corrections.push({ raw: q.clauses[i].raw, term: terms[k] });
+          q2.clauses[i] = { kind: 'word', term: terms[k], raw: q.clauses[i].raw, corrected: true };
+        });
+        if (!corrections.length) return r;
+        return self.run(q2, opts, prefixLast).then(function (r2) {
+          r2.corrections = corrections;
+          return r2;
+        });
+      });
+    });
+  };
+
+  // Runs a parsed query; `missing` lists the word clauses no record has.
+  Index.prototype.run = function (q, opts, prefixLast) {
+    var self = this;
     var last = q.clauses.length - 1;
     var work = q.clauses.map(function (c, i) {
-      var isPrefix = prefixLast && i === last && c.kind === 'word' && c.raw.length >= PREFIX_MIN;
+      var isPrefix = prefixLast && i === last && c.kind === 'word' && !c.corrected && c.raw.length >= PREFIX_MIN;
       return self.clause(c, isPrefix);
     });
-    work.push(q.bonus ? self.term(q.bonus) : Promise.resolve({ list: [], cut: false }));
+    var none = Promise.resolve({ list: [], cut: false });
+    work.push(q.bonus ? self.term(q.bonus) : none);
+    work.push(Promise.all(q.joins.map(function (j) { return self.term(j[1]); })));
     return Promise.all(work).then(function (res) {
+      var joins = res.pop().map(function (r) { return r.list; });
       var bonus = res.pop().list;
       var cut = res.some(function (r) { return r.cut; });
       var lists = res.map(function (r) { return r.list; });
-      var docs = mergeAll(lists, 'and');
+      // Two words typed apart that the index has as one (`cyber crime`):
+      // records with both words or with the one word match the pair.
+      var rescued = new Set();
+      var groups = [];
+      for (var i = 0; i < lists.length; i++) {
+        var k = q.joins.findIndex(function (j) { return j[0] === i; });
+        if (k >= 0 && joins[k].length) {
+          groups.push(merge(merge(lists[i], lists[i + 1], 'and'), joins[k], 'or'));
+          rescued.add(i);
+          rescued.add(i + 1);
+          i++;
+        } else groups.push(lists[i]);
+      }
+      var missing = [];
+      q.clauses.forEach(function (c, i) {
+        if (c.kind === 'word' && !c.corrected && !lists[i].length && !rescued.has(i)) missing.push(i);
+      });
+      var docs = mergeAll(groups, 'and');
       var any = false;
-      if (!docs.length && lists.length > 1) {
-        docs = lists.reduce(function (acc, l) {
+      if (!docs.length && groups.length > 1) {
+        docs = groups.reduce(function (acc, l) {
           // Sum for "any": a record with more of the words ranks higher.
           var m = new Map(acc.map(function (p) { return [p[0], p[1]]; }));
           l.forEach(function (p) { m.set(p[0], (m.get(p[0]) || 0) + p[1]); });
@@ -516,13 +684,35 @@
       }
       docs = boost(docs, bonus);
       if (opts.kind) {
-        var k = self.m.kinds.findIndex(function (x) { return x[0] === opts.kind; });
-        docs = docs.filter(function (p) { return self.docKind[p[0]] === k; });
+        var kind = self.m.kinds.findIndex(function (x) { return x[0] === opts.kind; });
+        docs = docs.filter(function (p) { return self.docKind[p[0]] === kind; });
       }
       docs.sort(function (x, y) { return y[1] - x[1] || x[0] - y[0]; });
-      return { docs: docs, cut: cut, any: any, query: q };
+      return { docs: docs, cut: cut, any: any, query: q, corrections: [], missing: missing };
     });
   };
+
+  // The text of a query with its corrections, each spelled as a word of the
+  // results shown (`burglery` → `burglary`, not its term `burglari`), or as
+  // the term when no result shows it.
+  function correctedText(text, found, frags) {
+    var out = text;
+    (found.corrections || []).forEach(function (c) {
+      var word = c.term;
+      frags.some(function (f) {
+        var re = /[^\p{White_Space}]+/gu;
+        var x;
+        var all = (f.title + ' ' + (f.snippet || '')).toLowerCase();
+        while ((x = re.exec(all))) {
+          var t = trimChunk(x[0]);
+          if (t && wordTerm(t) === c.term && /^\p{Alphabetic}+$/u.test(t)) { word = t; return true; }
+        }
+        return false;
+      });
+      out = out.replace(new RegExp(c.raw.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), word);
+    });
+    return out;
+  }
 
   // Result fragments for documents: [{doc, kind, kindLabel, url, title,
   // number, date, snippet}], in the order given.
@@ -552,6 +742,7 @@
     var want = new Set(queryTerms({
       clauses: q.clauses.map(function (c) { return c.kind === 'compound' && c.hasDigit ? { kind: 'compound', code: c.code, words: [] } : c; }),
       bonus: q.bonus,
+      joins: q.joins || [],
     }));
     var start = null;
     if (prefix && q.clauses.length) {
@@ -614,7 +805,12 @@
   // commitment's title is its first sentence: not shown twice.
   function shownSnippet(f, q, prefix) {
     var text = f.snippet || '';
-    if (text.indexOf(f.title) === 0) text = text.slice(f.title.length).trim();
+    if (text.indexOf(f.title) === 0) {
+      // What follows the title, without the title's full stop; nothing
+      // if that is punctuation alone.
+      text = text.slice(f.title.length).replace(/^[^\p{Alphabetic}\p{Nd}£]+/u, '');
+      if (!/[\p{Alphabetic}\p{Nd}]/u.test(text)) text = '';
+    }
     return around(text, highlights(text, q, prefix), SNIPPET_SHOWN);
   }
 
@@ -628,6 +824,7 @@
     highlights: highlights,
     around: around,
     shownSnippet: shownSnippet,
+    correctedText: correctedText,
     SNIPPET_SHOWN: SNIPPET_SHOWN,
     Index: Index,
     PAGE: PAGE,
@@ -647,6 +844,8 @@
   var kindSelect = document.getElementById('search-kind');
   var status = document.getElementById('search-status');
   var results = document.getElementById('search-results');
+  var suggestion = document.getElementById('search-suggestion');
+  var help = document.getElementById('search-help');
   if (!script || !form || !input || !status || !results) return;
 
   var root = new URL(script.getAttribute('data-root') || './', document.baseURI);
@@ -728,9 +927,10 @@
 
   function countText(r, text) {
     var n = r.docs.length;
-    var what = (r.cut ? 'At least ' : '') + (n === 1 ? '1 result' : n + ' results');
-    var s = what + ' for “' + text + '”';
+    var what = (r.cut ? 'At least ' : '') + (n === 0 ? 'No results' : n === 1 ? '1 result' : n + ' results');
+    var s = what + ' for “' + (r.shownText || text) + '”';
     if (kindSelect && kindSelect.value) s += ' in ' + kindSelect.options[kindSelect.selectedIndex].text;
+    if (r.shownText) s += ' (no record has “' + r.corrections.map(function (c) { return c.raw; }).join('”, “') + '”)';
     if (r.any) s += ' (no record has every word; showing records with any of them)';
     return s + '.';
   }
@@ -758,6 +958,7 @@
         results.parentNode.insertBefore(more, results.nextSibling);
       }
       if (focusFirst && first) first.focus();
+      return frags;
     });
   }
 
@@ -770,6 +971,27 @@
   function clearResults() {
     results.textContent = '';
     if (more) { more.remove(); more = null; }
+    if (suggestion) { suggestion.textContent = ''; suggestion.hidden = true; }
+    if (help) help.hidden = true;
+  }
+
+  // "Did you mean burglary?", linking to the search for it.
+  function suggest(text) {
+    if (!suggestion) return;
+    suggestion.textContent = 'Did you mean ';
+    var a = el('a', null, text);
+    var u = new URL(location.href);
+    u.searchParams.set('q', text);
+    a.href = u.href;
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      input.value = text;
+      run(false);
+      input.focus();
+    });
+    suggestion.appendChild(a);
+    suggestion.appendChild(document.createTextNode('?'));
+    suggestion.hidden = false;
   }
 
   function keepInUrl(text) {
@@ -798,9 +1020,14 @@
         var hadFocus = results.contains(document.activeElement) || (more && more === document.activeElement);
         clearResults();
         current = { index: ix, found: found, shown: 0, prefix: prefix };
-        return showMore(false).then(function () {
+        return showMore(false).then(function (frags) {
           if (mine !== seq) return;
           if (hadFocus) input.focus();
+          if (found.corrections.length) {
+            found.shownText = correctedText(text.trim(), found, frags || []);
+            suggest(found.shownText);
+          }
+          if (help) help.hidden = found.docs.length > 0 || !found.query.clauses.length;
           say(found.query.clauses.length ? countText(found, text.trim()) : 'Type a word, a number or an amount to search.');
         });
       });

@@ -73,7 +73,10 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let t = timings.record("link", t);
 
     let theme = match theme {
-        Ok(t) => t,
+        Ok(t) => {
+            diagnostics.extend(t.warnings.iter().cloned());
+            t
+        }
         Err(d) => {
             diagnostics.extend(d);
             return (None, diagnostics);

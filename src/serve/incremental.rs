@@ -476,7 +476,10 @@ impl Engine {
         diagnostics.extend(d);
         let site = self.site.insert(site);
         let theme = match &self.theme {
-            Some(Ok(t)) => t,
+            Some(Ok(t)) => {
+                diagnostics.extend(t.warnings.iter().cloned());
+                t
+            }
             Some(Err(d)) => {
                 diagnostics.extend(d.iter().cloned());
                 return Outcome::Failed(diagnostics.sorted());

@@ -121,7 +121,10 @@ fn an_alias_onto_a_data_file_or_the_search_index_is_an_error() {
                 &format!("title: About this site\naliases: [\"{alias}\"]\n"),
             );
         });
-        assert!(err.contains("content/pages/about.md:4:11"), "{alias}: {err}");
+        assert!(
+            err.contains("content/pages/about.md:4:11"),
+            "{alias}: {err}"
+        );
         assert!(err.contains(what), "{alias}: {err}");
         assert!(!err.contains("os error"), "{alias}: {err}");
     }
@@ -305,7 +308,11 @@ officer_role: CANARYSHORTROLE
 fn a_confidential_decision_publishes_its_stub_and_nothing_else_anywhere() {
     let site = copy_fixture();
     write(site.path(), "content/decisions/009-2025.md", CONFIDENTIAL);
-    write(site.path(), "content/decisions/010-2025.md", CONFIDENTIAL_SHORT);
+    write(
+        site.path(),
+        "content/decisions/010-2025.md",
+        CONFIDENTIAL_SHORT,
+    );
     let out = tempfile::tempdir().unwrap();
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
@@ -359,7 +366,12 @@ fn a_confidential_decision_publishes_its_stub_and_nothing_else_anywhere() {
     ] {
         assert!(page.contains(stub), "the page shows {stub}");
     }
-    for file in ["records.json", "records.csv", "decisions.xml", "records.xml"] {
+    for file in [
+        "records.json",
+        "records.csv",
+        "decisions.xml",
+        "records.xml",
+    ] {
         let text = read(out.path(), file);
         for stub in ["009/2025", "STUBTITLE", "STUBREASON", "2025-05-06"] {
             assert!(text.contains(stub), "{file} has {stub}");
@@ -372,6 +384,9 @@ fn a_confidential_decision_publishes_its_stub_and_nothing_else_anywhere() {
         .filter(|(p, _)| p.starts_with("search"))
         .map(|(_, b)| String::from_utf8_lossy(b).to_string())
         .collect();
-    assert!(search.contains("STUBTITLE"), "the search index has the title");
+    assert!(
+        search.contains("STUBTITLE"),
+        "the search index has the title"
+    );
     assert!(search.contains("009/2025"), "and the number");
 }

@@ -346,14 +346,12 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
         status: Some(d.status_label),
         confidential: d.confidential,
         confidential_reason: d.confidential_reason.as_deref(),
-        summary: if d.confidential {
-            None
-        } else {
-            d.executive_summary
+        summary: d.notice.as_ref().and_then(|n| {
+            n.executive_summary
                 .as_ref()
-                .or(d.decision.as_ref())
+                .or(n.decision.as_ref())
                 .map(|s| s.text.as_str())
-        },
+        }),
         ..plain(&d.meta)
     }));
     out.extend(r.panel.iter().map(|p| Info {

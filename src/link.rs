@@ -463,14 +463,28 @@ fn register(
         for (alias, span) in meta.aliases.iter().zip(&meta.alias_spans) {
             let who = Claimant::Alias {
                 alias: alias.clone(),
-                owner: format!("{} `{}`", meta.kind.label().to_lowercase(), meta.key),
+                owner: meta_owner(meta),
                 span: span.clone(),
             };
             let path = claims::page_path(&claims::alias_url(alias));
-            diagnostics.extend(claims.claim_or_report(path, who));
+            match claims.claim(path.clone(), who.clone()) {
+                Ok(()) => {}
+                // `/old` and `/old/` of one record share a redirect page
+                // (`_redirects` lists both).
+                Err((other_path, Claimant::Alias { owner, .. }))
+                    if other_path == path && meta_owner(meta) == *owner => {}
+                Err((other_path, other)) => {
+                    diagnostics.push(claims::clash_diagnostic(&path, &who, &other_path, other));
+                }
+            }
         }
     }
     (entries, claims)
+}
+
+/// How an alias's record reads in an error: "page `about`".
+fn meta_owner(meta: &Meta) -> String {
+    format!("{} `{}`", meta.kind.label().to_lowercase(), meta.key)
 }
 
 /// Checks one reference; returns the backlink heading it files under on the

@@ -409,3 +409,21 @@ fn an_alias_onto_a_published_file_is_an_error_naming_both() {
     assert!(err.contains("content/report.pdf"), "{err}");
     assert!(!err.contains("os error"), "{err}");
 }
+
+#[test]
+fn one_record_may_give_an_old_address_with_and_without_its_slash() {
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        "content/pages/about.md",
+        "title: About this site\n",
+        "title: About this site\naliases: [\"/about-us\", \"/about-us/\"]\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(out.path(), "about-us/index.html").contains("about/"));
+    let redirects = read(out.path(), "_redirects");
+    assert!(redirects.contains("/about-us /"), "{redirects}");
+    assert!(redirects.contains("/about-us/ /"), "{redirects}");
+}

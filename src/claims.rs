@@ -53,7 +53,7 @@ impl Claimant {
     /// How the claimant reads in an error, with its place where it has one.
     pub fn describe(&self) -> String {
         match self {
-            Claimant::BuiltIn(what) => format!("{what}, which plansite makes"),
+            Claimant::BuiltIn(what) => format!("{what} (made by plansite)"),
             Claimant::Record {
                 kind: Kind::Page,
                 key,
@@ -227,13 +227,13 @@ pub fn clash_diagnostic(
         )
     } else if other_path.ends_with('/') {
         format!(
-            "`{path}` ({}) is inside `{other_path}`, which is {}",
+            "{} would be published at `{path}`, inside `{other_path}`, the folder of {}",
             who.describe(),
             other.describe()
         )
     } else {
         format!(
-            "`{path}` ({}) clashes with `{other_path}` ({}): one path cannot be both a file and a folder",
+            "{} would be published at `{path}`, but `{other_path}` is {}: one path cannot be both a file and a folder",
             who.describe(),
             other.describe()
         )

@@ -294,17 +294,24 @@ pub fn alias_url(alias: &str) -> String {
     url
 }
 
-/// Claims each content asset and theme file, on a copy of the site's
-/// table (the site keeps the claims of what it holds).
+/// Checks the claims of content assets and theme files against the site's
+/// table (which keeps only what the site holds, so it is not copied) and
+/// against each other.
 pub fn claim_assets<'a>(
     claims: &Claims,
     assets: impl IntoIterator<Item = (&'a str, Claimant)>,
 ) -> Vec<Diagnostic> {
-    let mut claims = claims.clone();
-    assets
-        .into_iter()
-        .filter_map(|(path, who)| claims.claim_or_report(path.to_string(), who))
-        .collect()
+    let mut own = Claims::default();
+    let mut diagnostics = Vec::new();
+    for (path, who) in assets {
+        if let Some(other_path) = claims.clash(path) {
+            let other = &claims.paths[other_path];
+            diagnostics.push(clash_diagnostic(path, &who, other_path, other));
+        } else {
+            diagnostics.extend(own.claim_or_report(path.to_string(), who));
+        }
+    }
+    diagnostics
 }
 
 /// The file a content asset was read from, for its claim.

@@ -427,3 +427,36 @@ fn one_record_may_give_an_old_address_with_and_without_its_slash() {
     assert!(redirects.contains("/about-us /"), "{redirects}");
     assert!(redirects.contains("/about-us/ /"), "{redirects}");
 }
+
+#[test]
+fn serve_refuses_an_alias_onto_a_published_file_added_later() {
+    use plansite::serve::incremental::{Engine, Outcome};
+    let site = copy_fixture();
+    let root = site.path();
+    write(root, "content/report.pdf", "%PDF");
+    let options = plansite::pipeline::Options {
+        root: root.to_path_buf(),
+        include_drafts: false,
+        base_url: None,
+        live_reload: true,
+    };
+    let store = std::sync::Arc::new(plansite::serve::store::Store::default());
+    let mut engine = Engine::new(options, store);
+    assert!(matches!(engine.build(|_| {}), Outcome::Built { .. }));
+    // Only a page changes: the assets are not read again, but checked.
+    edit(
+        root,
+        "content/pages/about.md",
+        "title: About this site\n",
+        "title: About this site\naliases: [\"/report.pdf\"]\n",
+    );
+    let about = root.join("content/pages/about.md");
+    match engine.rebuild(&[about], |_| {}) {
+        Outcome::Failed(d) => {
+            let text: String = d.iter().map(|d| d.render()).collect();
+            assert!(text.contains("content/pages/about.md:4:11"), "{text}");
+            assert!(text.contains("content/report.pdf"), "{text}");
+        }
+        _ => panic!("serve published an alias onto content/report.pdf"),
+    }
+}

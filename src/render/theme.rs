@@ -89,8 +89,15 @@ impl Theme {
             let walker = walkdir::WalkDir::new(&override_dir)
                 .sort_by_file_name()
                 .into_iter()
-                // Private folders and files, as under content/.
-                .filter_entry(|e| e.depth() == 0 || !crate::load::is_private_name(e.file_name()));
+                // Private folders and files, as under content/; templates
+                // are never published, so their folders keep any name.
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || !crate::load::is_private_name(e.file_name())
+                        || e.path()
+                            .strip_prefix(&override_dir)
+                            .is_ok_and(|r| r.starts_with("templates"))
+                });
             for entry in walker {
                 let Ok(entry) = entry else { continue };
                 if entry.path_is_symlink() {

@@ -3,6 +3,7 @@
 
 pub mod branding;
 pub mod checks;
+pub mod claims;
 pub mod commands;
 pub mod config;
 pub mod diagnostics;

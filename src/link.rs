@@ -2,12 +2,13 @@
 //! every reference is checked (with "did you mean" for the misses), and
 //! backlinks are gathered for each record's page.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::claims::{self, Claimant, Claims};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Span, did_you_mean};
 use crate::load::SourceFile;
@@ -58,6 +59,8 @@ pub struct Site {
     pub entries: HashMap<(Kind, String), Entry>,
     pub backlinks: HashMap<(Kind, String), Vec<Backlink>>,
     pub timelines: HashMap<(Kind, String), crate::checks::Timeline>,
+    /// Who publishes each output path (`crate::claims`).
+    pub claims: Claims,
 }
 
 impl Site {
@@ -285,7 +288,7 @@ impl Records {
 pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     order_sections(&mut records, &mut diagnostics);
-    let entries = register(&records, &mut diagnostics);
+    let (entries, claims) = register(&records, &mut diagnostics);
     let mut backlinks: HashMap<(Kind, String), Vec<Backlink>> = HashMap::new();
     for meta in records.metas() {
         for r in &meta.refs {
@@ -342,6 +345,7 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         entries,
         backlinks,
         timelines: HashMap::new(),
+        claims,
     };
     diagnostics.extend(crate::checks::run(&mut site));
     (site, diagnostics)
@@ -384,18 +388,22 @@ fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
         .sort_by(|a, b| (&a.plan, a.order).cmp(&(&b.plan, b.order)));
 }
 
+/// Registers every record under its kind and key, and claims every output
+/// path: the built-in pages and data files first, then each record's page,
+/// then each alias's redirect page (`crate::claims`).
 fn register(
     records: &Records,
     diagnostics: &mut Vec<Diagnostic>,
-) -> HashMap<(Kind, String), Entry> {
+) -> (HashMap<(Kind, String), Entry>, Claims) {
     let mut entries: HashMap<(Kind, String), Entry> = HashMap::new();
+    let mut claims = Claims::built_in();
     let numbers: HashMap<&str, (&Option<String>, Option<Date>)> = records
         .decisions
         .iter()
         .map(|d| (d.meta.key.as_str(), (&d.number, d.date())))
         .collect();
-    let mut urls: BTreeMap<String, &Meta> = BTreeMap::new();
-    for meta in records.metas() {
+    let metas = records.metas();
+    for &meta in &metas {
         let (number, date) = match meta.kind {
             Kind::Decision => numbers
                 .get(meta.key.as_str())
@@ -414,28 +422,69 @@ fn register(
             anchors: meta.anchors.iter().cloned().collect(),
             file: meta.file.clone(),
         };
-        if let Some(other) = urls.get(&meta.url) {
-            let what = if meta.kind == Kind::Decision && other.kind == Kind::Decision {
-                format!(
-                    "two decisions have numbers that make the same address `{}`",
-                    meta.url
-                )
-            } else {
-                format!("two records have the same address `{}`", meta.url)
-            };
-            diagnostics.push(
-                Diagnostic::error(Some(meta.id_span.clone()), what).with_help(format!(
-                    "the other is {} ({}); ids and decision numbers must be unique, so change one of them",
-                    other.id_span,
-                    other.title
-                )),
-            );
-            continue;
+        let who = Claimant::Record {
+            kind: meta.kind,
+            key: meta.key.clone(),
+            title: meta.title.clone(),
+            span: meta.id_span.clone(),
+        };
+        let path = claims::page_path(&meta.url);
+        match claims.claim(path.clone(), who.clone()) {
+            Ok(()) => {}
+            Err((
+                other_path,
+                Claimant::Record {
+                    kind, title, span, ..
+                },
+            )) if other_path == path => {
+                let what = if meta.kind == Kind::Decision && *kind == Kind::Decision {
+                    format!(
+                        "two decisions have numbers that make the same address `{}`",
+                        meta.url
+                    )
+                } else {
+                    format!("two records have the same address `{}`", meta.url)
+                };
+                diagnostics.push(
+                    Diagnostic::error(Some(meta.id_span.clone()), what).with_help(format!(
+                        "the other is {span} ({title}); ids and decision numbers must be unique, so change one of them"
+                    )),
+                );
+                continue;
+            }
+            Err((other_path, other)) => {
+                diagnostics.push(claims::clash_diagnostic(&path, &who, &other_path, other));
+                continue;
+            }
         }
-        urls.insert(meta.url.clone(), meta);
         entries.insert((meta.kind, meta.key.clone()), entry);
     }
-    entries
+    for meta in metas {
+        for (alias, span) in meta.aliases.iter().zip(&meta.alias_spans) {
+            let who = Claimant::Alias {
+                alias: alias.clone(),
+                owner: meta_owner(meta),
+                span: span.clone(),
+            };
+            let path = claims::page_path(&claims::alias_url(alias));
+            match claims.claim(path.clone(), who.clone()) {
+                Ok(()) => {}
+                // `/old` and `/old/` of one record share a redirect page
+                // (`_redirects` lists both).
+                Err((other_path, Claimant::Alias { owner, .. }))
+                    if other_path == path && meta_owner(meta) == *owner => {}
+                Err((other_path, other)) => {
+                    diagnostics.push(claims::clash_diagnostic(&path, &who, &other_path, other));
+                }
+            }
+        }
+    }
+    (entries, claims)
+}
+
+/// How an alias's record reads in an error: "page `about`".
+fn meta_owner(meta: &Meta) -> String {
+    format!("{} `{}`", meta.kind.label().to_lowercase(), meta.key)
 }
 
 /// Checks one reference; returns the backlink heading it files under on the

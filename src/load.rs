@@ -93,15 +93,11 @@ pub fn content_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let walker = walkdir::WalkDir::new(content)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || {
-                let name = e.file_name().to_string_lossy();
-                !name.starts_with('.') && !name.starts_with('_')
-            }
-        });
+        .filter_entry(|e| e.depth() == 0 || !is_private_name(e.file_name()));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
+            Ok(e) if e.path_is_symlink() => diagnostics.push(symlink_warning(e.path())),
             Ok(_) => {}
             Err(err) => diagnostics.push(Diagnostic::error(
                 err.path().map(Span::file),
@@ -110,6 +106,27 @@ pub fn content_paths(content: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         }
     }
     (paths, diagnostics)
+}
+
+/// A symbolic link is neither read nor published (following one could
+/// publish a file from outside the site), and the author is told which.
+pub fn symlink_warning(path: &Path) -> Diagnostic {
+    let shown = path.strip_prefix("./").unwrap_or(path);
+    Diagnostic::warning(
+        Some(Span::file(shown)),
+        format!(
+            "`{}` is a symbolic link; plansite does not follow links, so it is not published",
+            shown.display()
+        ),
+    )
+    .with_help("copy the file or folder into the site instead of linking to it, or start its name with `_` to keep it out of the site")
+}
+
+/// Whether a file or folder name keeps it, and everything under it, out of
+/// the site: names starting with `_` or `.`.
+pub fn is_private_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with('_')
 }
 
 /// Files under `content/` published as they are (logos, images, PDFs).
@@ -124,21 +141,21 @@ pub fn is_binary_asset(path: &Path) -> bool {
 }
 
 /// Every binary asset under `content/`, as (output path, file), sorted.
+/// The same walk as `content_paths`: files in `_` and `.` folders are
+/// private whatever their kind (its warnings were given when reading).
 pub fn binary_assets(root: &Path) -> Vec<(String, PathBuf)> {
     let content = root.join("content");
-    let mut out: Vec<(String, PathBuf)> = walkdir::WalkDir::new(&content)
+    let (paths, _) = content_paths(&content);
+    let mut out: Vec<(String, PathBuf)> = paths
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_binary_asset(e.path()))
-        .filter(|e| !e.file_name().to_string_lossy().starts_with(['.', '_']))
-        .map(|e| {
-            let rel = e
-                .path()
+        .filter(|p| is_binary_asset(p))
+        .map(|p| {
+            let rel = p
                 .strip_prefix(&content)
-                .unwrap_or(e.path())
+                .unwrap_or(&p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            (rel, e.into_path())
+            (rel, p)
         })
         .collect();
     out.sort();

@@ -73,7 +73,10 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let t = timings.record("link", t);
 
     let theme = match theme {
-        Ok(t) => t,
+        Ok(t) => {
+            diagnostics.extend(t.warnings.iter().cloned());
+            t
+        }
         Err(d) => {
             diagnostics.extend(d);
             return (None, diagnostics);
@@ -117,7 +120,20 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
 pub fn static_files(site: &Site, theme: &Theme, root: &Path) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
-    for (path, file) in crate::load::binary_assets(root) {
+    let assets = crate::load::binary_assets(root);
+    // Assets take paths no page, alias or data file has (`crate::claims`).
+    diagnostics.extend(crate::claims::claim_assets(
+        &site.claims,
+        assets
+            .iter()
+            .map(|(path, file)| (path.as_str(), crate::claims::asset(file)))
+            .chain(
+                theme.asset_names.iter().map(|(name, path)| {
+                    (path.as_str(), crate::claims::Claimant::Theme(name.clone()))
+                }),
+            ),
+    ));
+    for (path, file) in assets {
         match std::fs::read(&file) {
             Ok(bytes) => out.push(OutputFile { path, bytes }),
             Err(e) => diagnostics.push(error_at(&file, format!("cannot read: {e}"))),

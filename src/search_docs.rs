@@ -124,12 +124,15 @@ pub fn build(site: &Site) -> SearchOutput {
         }
     }
     for x in &r.decisions {
+        // A confidential decision has no notice: its stub is all there is.
+        let n = x.notice.as_ref();
         let text = join([
-            x.executive_summary.as_ref().map(|m| m.text.as_str()),
-            x.decision.as_ref().map(|m| m.text.as_str()),
-            x.body.as_ref().map(|m| m.text.as_str()),
+            n.and_then(|n| n.executive_summary.as_ref())
+                .map(|m| m.text.as_str()),
+            n.and_then(|n| n.decision.as_ref()).map(|m| m.text.as_str()),
+            n.and_then(|n| n.body.as_ref()).map(|m| m.text.as_str()),
             x.confidential_reason.as_deref(),
-            x.category.as_deref(),
+            n.and_then(|n| n.category.as_deref()),
         ]);
         let mut d = base(&x.meta, text);
         d.number = x.number.clone();

@@ -22,6 +22,25 @@ use crate::records::Meta;
 use crate::render::OutputFile;
 use crate::types::Date;
 
+/// Every file `all` makes, with how an error names it; claimed before any
+/// record (`crate::claims`), so no page or alias can take its path.
+pub const FILES: &[(&str, &str)] = &[
+    ("records.json", "the data file records.json"),
+    ("records.csv", "the data file records.csv"),
+    ("grants.csv", "the data file grants.csv"),
+    ("grants-360giving.csv", "the data file grants-360giving.csv"),
+    (
+        "grants-360giving.json",
+        "the data file grants-360giving.json",
+    ),
+    ("metrics.csv", "the data file metrics.csv"),
+    ("decisions.xml", "the feed decisions.xml"),
+    ("records.xml", "the feed records.xml"),
+    ("sitemap.xml", "the sitemap sitemap.xml"),
+    ("_redirects", "the redirects file _redirects"),
+    ("datapackage.json", "the data package datapackage.json"),
+];
+
 /// Every export file, in the order the Open data page lists them.
 pub fn all(site: &Site) -> Vec<OutputFile> {
     let infos = infos(site);
@@ -346,14 +365,12 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
         status: Some(d.status_label),
         confidential: d.confidential,
         confidential_reason: d.confidential_reason.as_deref(),
-        summary: if d.confidential {
-            None
-        } else {
-            d.executive_summary
+        summary: d.notice.as_ref().and_then(|n| {
+            n.executive_summary
                 .as_ref()
-                .or(d.decision.as_ref())
+                .or(n.decision.as_ref())
                 .map(|s| s.text.as_str())
-        },
+        }),
         ..plain(&d.meta)
     }));
     out.extend(r.panel.iter().map(|p| Info {

@@ -8,17 +8,6 @@
 use super::Cx;
 use crate::render::OutputFile;
 
-/// The alias's path relative to the site root, as the redirect page is
-/// written (`render::pages::redirect_jobs` does the same): no leading `/`,
-/// and a trailing `/` unless it names an `.html` file.
-fn alias_path(alias: &str) -> String {
-    let mut url = alias.trim_start_matches('/').to_string();
-    if !url.ends_with('/') && !url.ends_with(".html") {
-        url.push('/');
-    }
-    url
-}
-
 /// `(from, to)` pairs, sorted. An alias is listed as written and, when the
 /// redirect page sits at a different path (a `/` added), at that path too.
 fn lines(cx: &Cx<'_>) -> Vec<(String, String)> {
@@ -29,7 +18,7 @@ fn lines(cx: &Cx<'_>) -> Vec<(String, String)> {
         let target = format!("{base}{}", i.meta.url);
         for alias in &i.meta.aliases {
             let written = alias.trim_start_matches('/');
-            for from in [written.to_string(), alias_path(alias)] {
+            for from in [written.to_string(), crate::claims::alias_url(alias)] {
                 out.push((format!("{base}{from}"), target.clone()));
             }
         }

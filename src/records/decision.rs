@@ -48,7 +48,7 @@ struct Raw {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
@@ -118,6 +118,10 @@ pub struct BackgroundPaper {
     pub url: Option<String>,
 }
 
+/// A decision record. What every decision publishes (the stub) sits here;
+/// the notice sits in `notice`, which a `confidential` decision does not
+/// have: its fields are never read, so no page, search index, export or
+/// feed can show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
     pub meta: Meta,
@@ -128,6 +132,15 @@ pub struct Decision {
     pub confidential_reason: Option<String>,
     pub date_signed: Option<Date>,
     pub date_published: Option<Date>,
+    /// `None` for a confidential decision. Templates see its fields beside
+    /// the stub's (empty when there is no notice).
+    #[serde(flatten, serialize_with = "notice_or_empty")]
+    pub notice: Option<Notice>,
+}
+
+/// Everything of a decision beyond its stub.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Notice {
     pub decision_maker: Option<String>,
     pub signed_by: Option<String>,
     pub contact_officer: Option<Officer>,
@@ -141,8 +154,15 @@ pub struct Decision {
     pub plan: Option<Ref>,
     pub variation: Option<Ref>,
     pub commitments: Vec<Ref>,
-    /// The facts and advice; `None` for a confidential decision.
+    /// The facts and advice.
     pub body: Option<Md>,
+}
+
+fn notice_or_empty<S: serde::Serializer>(notice: &Option<Notice>, s: S) -> Result<S::Ok, S::Error> {
+    match notice {
+        Some(n) => n.serialize(s),
+        None => Notice::default().serialize(s),
+    }
 }
 
 impl Decision {
@@ -199,30 +219,49 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     }
     let date_signed = cx.date(&raw.date_signed);
     let date_published = cx.date(&raw.date_published);
-    // Nothing of a confidential decision's text is parsed, so nothing of it
-    // can reach a page, the search index or an export.
-    let (executive_summary, decision, declaration, implications, body) = if confidential {
-        (None, None, None, None, None)
-    } else {
-        let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
-        let decision = cx.markdown(&raw.decision, Settings::default());
-        let declaration = cx.markdown(&raw.declaration, Settings::default());
-        let implications = raw.implications.as_ref().map(|i| Implications {
-            financial: cx.markdown(&i.financial, Settings::default()),
-            legal: cx.markdown(&i.legal, Settings::default()),
-            equality: cx.markdown(&i.equality, Settings::default()),
-        });
-        let body = cx.body(
-            fm.body,
-            fm.body_line,
-            Settings {
-                numbered_paragraphs: true,
-                heading_shift: 1,
-                relation: Relation::Mentions,
-            },
-        );
-        (executive_summary, decision, declaration, implications, body)
+    let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
+    let stub = |meta| Decision {
+        meta,
+        number: number.map(|n| n.as_written().to_string()),
+        status: raw.status,
+        status_label: raw.status.label(),
+        confidential,
+        confidential_reason: raw.confidential_reason,
+        date_signed,
+        date_published,
+        notice: None,
     };
+    if confidential {
+        // Only the stub is read. The rest of the front matter and the body
+        // are not parsed, so nothing of them (not even the records they
+        // name) can reach a page, the search index, an export or a feed.
+        let common = Common {
+            draft: raw.draft,
+            aliases: raw.aliases,
+            updated: raw.updated,
+            related: Vec::new(),
+        };
+        cx.finish_meta(&mut meta, &common);
+        let diagnostics = std::mem::take(&mut cx.diagnostics);
+        return (Parsed::Decision(Box::new(stub(meta))), diagnostics);
+    }
+    let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
+    let decision = cx.markdown(&raw.decision, Settings::default());
+    let declaration = cx.markdown(&raw.declaration, Settings::default());
+    let implications = raw.implications.as_ref().map(|i| Implications {
+        financial: cx.markdown(&i.financial, Settings::default()),
+        legal: cx.markdown(&i.legal, Settings::default()),
+        equality: cx.markdown(&i.equality, Settings::default()),
+    });
+    let body = cx.body(
+        fm.body,
+        fm.body_line,
+        Settings {
+            numbered_paragraphs: true,
+            heading_shift: 1,
+            relation: Relation::Mentions,
+        },
+    );
     let background_papers = raw
         .background_papers
         .iter()
@@ -264,7 +303,6 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             email: None,
         }),
     };
-    let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
     let common = Common {
         draft: raw.draft,
         aliases: raw.aliases,
@@ -273,31 +311,23 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     };
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
-    (
-        Parsed::Decision(Box::new(Decision {
-            meta,
-            number: number.map(|n| n.as_written().to_string()),
-            status: raw.status,
-            status_label: raw.status.label(),
-            confidential,
-            confidential_reason: raw.confidential_reason,
-            date_signed,
-            date_published,
-            decision_maker: raw.decision_maker,
-            signed_by: raw.signed_by,
-            contact_officer,
-            category: raw.category,
-            notice_published: raw.notice_published,
-            executive_summary,
-            decision,
-            declaration,
-            implications,
-            background_papers,
-            plan,
-            variation,
-            commitments,
-            body,
-        })),
-        diagnostics,
-    )
+    let notice = Notice {
+        decision_maker: raw.decision_maker,
+        signed_by: raw.signed_by,
+        contact_officer,
+        category: raw.category,
+        notice_published: raw.notice_published,
+        executive_summary,
+        decision,
+        declaration,
+        implications,
+        background_papers,
+        plan,
+        variation,
+        commitments,
+        body,
+    };
+    let mut d = stub(meta);
+    d.notice = Some(notice);
+    (Parsed::Decision(Box::new(d)), diagnostics)
 }

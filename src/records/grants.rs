@@ -30,7 +30,7 @@ struct RawTable {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
@@ -52,7 +52,7 @@ struct RawRow {
     #[serde(default)]
     commitments: Vec<Spanned<String>>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -54,7 +54,11 @@ pub struct Meta {
     #[serde(skip)]
     pub id_span: Span,
     pub draft: bool,
+    /// Old addresses, each checked to stay inside the site (`claims`).
     pub aliases: Vec<String>,
+    /// Where each alias is written, in the order of `aliases`.
+    #[serde(skip)]
+    pub alias_spans: Vec<Span>,
     pub updated: Option<Date>,
     /// Every reference this record makes, from fields and from Markdown.
     #[serde(skip)]
@@ -76,6 +80,7 @@ impl Meta {
             id_span,
             draft: false,
             aliases: Vec::new(),
+            alias_spans: Vec::new(),
             updated: None,
             refs: Vec::new(),
             anchors: Vec::new(),
@@ -287,7 +292,20 @@ impl<'a> Cx<'a> {
     /// Fills in what every record has and hands over references and anchors.
     pub fn finish_meta(&mut self, meta: &mut Meta, common: &Common) {
         meta.draft = common.draft;
-        meta.aliases = common.aliases.clone();
+        for alias in &common.aliases {
+            let span = self.span(alias);
+            match crate::claims::alias_problem(&alias.value) {
+                None => {
+                    meta.aliases.push(alias.value.clone());
+                    meta.alias_spans.push(span);
+                }
+                Some(problem) => self.error(
+                    span,
+                    format!("the alias `{}` {problem}", alias.value),
+                    crate::claims::ALIAS_HELP,
+                ),
+            }
+        }
         meta.updated = self.date(&common.updated);
         let related = self.related(&common.related);
         drop(related);
@@ -301,7 +319,7 @@ impl<'a> Cx<'a> {
 #[derive(Debug, Default)]
 pub struct Common {
     pub draft: bool,
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Spanned<String>>,
     pub updated: Option<Spanned<String>>,
     pub related: Vec<Spanned<String>>,
 }

@@ -58,7 +58,7 @@ struct Raw {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,

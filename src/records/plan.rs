@@ -28,7 +28,7 @@ struct RawPlan {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
@@ -219,7 +219,7 @@ struct RawSection {
     #[serde(default)]
     draft: bool,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
     related: Vec<Spanned<String>>,

@@ -443,10 +443,7 @@ fn redirect_jobs(site: &Site) -> Vec<PageJob> {
     let mut out = Vec::new();
     for meta in site.records.metas() {
         for alias in &meta.aliases {
-            let mut url = alias.trim_start_matches('/').to_string();
-            if !url.ends_with('/') && !url.ends_with(".html") {
-                url.push('/');
-            }
+            let url = crate::claims::alias_url(alias);
             out.push(PageJob {
                 url: url.clone(),
                 template: "redirect.html",

@@ -59,6 +59,8 @@ pub struct Theme {
     pub asset_names: std::collections::BTreeMap<String, String>,
     /// Folders watched by `serve`.
     pub override_dir: Option<PathBuf>,
+    /// What loading noticed but did not stop for (symbolic links).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -81,10 +83,27 @@ impl Theme {
         }
         let override_dir = root.join("themes/default");
         let mut diagnostics = Vec::new();
+        let mut warnings = Vec::new();
         let has_override = override_dir.is_dir();
         if has_override {
-            for entry in walkdir::WalkDir::new(&override_dir).sort_by_file_name() {
+            let walker = walkdir::WalkDir::new(&override_dir)
+                .sort_by_file_name()
+                .into_iter()
+                // Private folders and files, as under content/; templates
+                // are never published, so their folders keep any name.
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || !crate::load::is_private_name(e.file_name())
+                        || e.path()
+                            .strip_prefix(&override_dir)
+                            .is_ok_and(|r| r.starts_with("templates"))
+                });
+            for entry in walker {
                 let Ok(entry) = entry else { continue };
+                if entry.path_is_symlink() {
+                    warnings.push(crate::load::symlink_warning(entry.path()));
+                    continue;
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -160,6 +179,7 @@ impl Theme {
             assets,
             asset_names,
             override_dir: has_override.then_some(override_dir),
+            warnings,
         })
     }
 }

@@ -476,7 +476,10 @@ impl Engine {
         diagnostics.extend(d);
         let site = self.site.insert(site);
         let theme = match &self.theme {
-            Some(Ok(t)) => t,
+            Some(Ok(t)) => {
+                diagnostics.extend(t.warnings.iter().cloned());
+                t
+            }
             Some(Err(d)) => {
                 diagnostics.extend(d.iter().cloned());
                 return Outcome::Failed(diagnostics.sorted());
@@ -546,6 +549,18 @@ impl Engine {
             diagnostics.extend(d);
             Some(files)
         } else {
+            // The assets are as they were, but a record or an alias may
+            // now claim one's path.
+            diagnostics.extend(crate::claims::claim_assets(
+                &site.claims,
+                self.static_paths.iter().map(|p| {
+                    let who = match theme.asset_names.iter().find(|(_, h)| *h == p) {
+                        Some((name, _)) => crate::claims::Claimant::Theme(name.clone()),
+                        None => crate::claims::asset(&crate::load::display_path(root, p)),
+                    };
+                    (p.as_str(), who)
+                }),
+            ));
             None
         };
         if diagnostics.has_errors() {

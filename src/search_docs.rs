@@ -138,11 +138,11 @@ pub fn build(site: &Site) -> SearchOutput {
         d.number = x.number.clone();
         d.date = x.date().map(|d| d.iso());
         // Who signed a published notice, and its contact officer. A
-        // confidential decision's people are not indexed.
-        if !x.confidential {
-            d.people.extend(x.signed_by.clone());
+        // confidential decision has no notice, so its people are never read.
+        if let Some(n) = n {
+            d.people.extend(n.signed_by.clone());
             d.people
-                .extend(x.contact_officer.as_ref().and_then(|o| o.name.clone()));
+                .extend(n.contact_officer.as_ref().and_then(|o| o.name.clone()));
         }
         docs.push(d);
     }

@@ -449,7 +449,9 @@ fn shape_help(raw: &str) -> Option<&'static str> {
 }
 
 fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (field, after) = rest.split_once('`')?;
     let expected = after
         .split_once("expected one of ")
@@ -462,6 +464,9 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .collect();
     Some(match did_you_mean(field, fields.iter().copied()) {
         Some(hint) => hint,
+        None if message.starts_with("unknown variant") => {
+            format!("the values allowed here are: {}", fields.join(", "))
+        }
         None => format!("the fields here are: {}", fields.join(", ")),
     })
 }
@@ -510,6 +515,48 @@ mod tests {
         assert_eq!(err.message, "unknown field `titel`");
         assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(err.span.unwrap().to_string(), "x.md:3:1");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Shapes {
+        list: Option<Vec<String>>,
+        text: Option<String>,
+        flag: Option<bool>,
+    }
+
+    #[test]
+    fn shape_errors_are_in_plain_words() {
+        let message = |yaml: &str| {
+            decode_yaml::<Shapes>(yaml, Path::new("x.yaml"), 1)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(message("list: 5\n"), "a list is expected here");
+        assert!(message("text: [a, b]\n").contains("a single value is expected"));
+        assert!(message("text: a\ntext: b\n").contains("`text` appears twice"));
+        assert!(!message("flag: maybe\n").contains("sequence"));
+    }
+
+    #[test]
+    fn control_and_placeholder_characters_are_refused_where_they_are() {
+        let file = |rel: &str, text: &str| SourceFile {
+            path: rel.into(),
+            rel: rel.into(),
+            text: text.into(),
+        };
+        let span = |f: SourceFile| check_characters(&f).unwrap_err().span.unwrap().to_string();
+        assert_eq!(span(file("a.md", "---\nid: a\n---\nab\0c\n")), "a.md:4:3");
+        assert_eq!(
+            span(file("a.yaml", "id: a\ntitle: \"x\\uE000\"\n")),
+            "a.yaml:2:8"
+        );
+        assert_eq!(
+            span(file("a.md", "---\nid: a\ntitle: \"\\e\"\n---\n")),
+            "a.md:3:8"
+        );
+        assert!(check_characters(&file("a.md", "---\nid: a\n---\nC:\\example\tok\r\n")).is_ok());
     }
 
     #[test]

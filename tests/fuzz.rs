@@ -148,6 +148,21 @@ const SNIPPETS: &[&str] = &[
     "period,value,note,extra\n",
 ];
 
+/// Figures to put where a number was: past every limit, at the edges of
+/// the number types, negative, finely divided.
+const NUMBERS: &[&str] = &[
+    "99999999999999999999999999999999999999",
+    "170141183460469231731687303715884105727",
+    "1000000000001",
+    "18446744073709551616",
+    "4294967296",
+    "-1",
+    "-0.5",
+    "0",
+    "0.000000000001",
+    "1,000,000,000,000",
+];
+
 /// Bytes that are often special somewhere in the pipeline.
 const BYTES: &[u8] = b"\0\x1b\n\r\t \"'#:-[]{}|\\`*_<>&,.0123456789\xc3\xe2\xff";
 
@@ -212,7 +227,26 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
         return "filled an empty file".into();
     }
     let at = rng.below(bytes.len());
-    match rng.below(10) {
+    match rng.below(12) {
+        10 | 11 => {
+            // Replace the run of digits nearest after `at` (amounts, dates,
+            // decision and paragraph numbers, figures).
+            let Some(start) = bytes[at..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|i| at + i)
+                .or_else(|| bytes.iter().position(u8::is_ascii_digit))
+            else {
+                return "found no number to replace".into();
+            };
+            let end = bytes[start..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(bytes.len(), |i| start + i);
+            let number = rng.pick(NUMBERS);
+            bytes.splice(start..end, number.bytes());
+            format!("replaced the number at byte {start} with {number}")
+        }
         0 => {
             let bit = 1u8 << rng.below(8);
             bytes[at] ^= bit;
@@ -455,6 +489,12 @@ fn thousands_of_damaged_sites_never_panic_or_hang() {
         }
         std::fs::write(&path, &file.bytes).unwrap();
         ran += 1;
+        if ran % 1000 == 0 {
+            eprintln!(
+                "fuzz: {ran} cases in {:.0}s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     std::panic::set_hook(hook);
     let elapsed = started.elapsed();

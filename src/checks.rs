@@ -33,7 +33,25 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
         .filter_map(|r| r.amount.map(|m| m.amount))
         .collect();
     let missing = table.rows.len() - stated.len();
-    let sum = stated.iter().fold(Decimal::ZERO, |acc, a| acc.plus(*a));
+    let Some(sum) = stated
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
+    else {
+        table.total = TotalCheck {
+            note: "The rows are too large to add up.".into(),
+            missing_amounts: missing,
+            ..TotalCheck::default()
+        };
+        return Some(
+            Diagnostic::error(
+                Some(table.meta.id_span.clone()),
+                "the amounts of this table are too large to add up",
+            )
+            .with_help(
+                "check the amounts and the table's `unit:`; no amount may be more than £1 trillion",
+            ),
+        );
+    };
     let unit = table.unit.label();
     let mut check = TotalCheck {
         sum_text: Some(sum.grouped()),
@@ -77,9 +95,12 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
         Decimal::parse(&format!("0.{}5", "0".repeat(finest as usize))).unwrap_or(Decimal::ZERO);
     let tolerance = table
         .tolerance
-        .unwrap_or_else(|| half_unit.mul_int(stated.len().max(1) as i128));
+        .or_else(|| half_unit.checked_mul_int(stated.len().max(1) as i128))
+        .unwrap_or(Decimal::ZERO);
     check.tolerance_text = Some(tolerance.grouped());
-    let difference = sum.minus(total).abs();
+    let difference = sum
+        .checked_sub(total)
+        .map_or(Decimal::from_int(i64::MAX), Decimal::abs);
     if difference == Decimal::ZERO {
         check.note = format!(
             "The rows add up to the stated total of {} ({unit}).",

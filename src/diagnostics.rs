@@ -87,20 +87,22 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        // Messages quote content: nothing from it reaches the terminal raw.
+        let _ = writeln!(out, "{label}: {}", visible(&self.message, true));
         if let Some(span) = &self.span {
-            let _ = writeln!(out, "  --> {span}");
+            let shown = visible(&span.to_string(), false);
+            let _ = writeln!(out, "  --> {shown}");
             if let Some(line) = source_line(&span.file, span.line) {
                 let number = span.line.to_string();
                 let pad = " ".repeat(number.len());
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{number} | {line}");
+                let _ = writeln!(out, "{number} | {}", visible(&line, false));
                 let caret_at = caret_offset(&line, span.col);
                 let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", visible(help, true));
         }
         out
     }
@@ -123,10 +125,35 @@ fn source_line(file: &Path, line: u32) -> Option<String> {
         .map(|l| l.replace('\t', " "))
 }
 
-/// Columns count characters; the caret is placed under the character.
+/// Columns count characters; the caret is placed under the character, as
+/// the line is shown (with control characters escaped).
 fn caret_offset(line: &str, col: u32) -> usize {
     let col = col.max(1) as usize - 1;
-    line.chars().take(col).count()
+    let before: String = line.chars().take(col).collect();
+    visible(&before, false).chars().count()
+}
+
+/// `text` safe to print on a terminal: control characters (escape
+/// sequences, bells, carriage returns, NUL) and the invisible
+/// bidirectional controls are shown as `\u{1b}`; line feeds are kept where
+/// `keep_newlines` says so.
+pub fn visible(text: &str, keep_newlines: bool) -> String {
+    let hidden = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A list of diagnostics gathered over a whole run, so that `check` can
@@ -266,6 +293,13 @@ mod tests {
     fn suggests_ids_that_contain_the_typo() {
         let found = suggest("burglary", ["reduce-burglary-robbery", "cyber-crime"]);
         assert_eq!(found, vec!["reduce-burglary-robbery".to_string()]);
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(visible("a\u{1b}[2Jb\n", false), "a\\u{1b}[2Jb\\u{a}");
+        assert_eq!(visible("a\nb", true), "a\nb");
+        assert_eq!(visible("plain £ text", false), "plain £ text");
     }
 
     #[test]

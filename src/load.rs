@@ -186,11 +186,91 @@ pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagn
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    Ok(SourceFile {
+    let file = SourceFile {
         path: shown,
         rel: rel.to_string(),
         text,
-    })
+    };
+    check_characters(&file)?;
+    Ok(file)
+}
+
+/// Whether `c` may not appear in content: control characters other than
+/// tab, line feed and carriage return (a NUL or a terminal escape would be
+/// written into pages and exports), and the two private-use characters
+/// plansite uses to mark references inside its own HTML.
+pub fn forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || c == crate::markdown::PLACEHOLDER_START
+        || c == crate::markdown::PLACEHOLDER_END
+}
+
+/// The error for a forbidden character at `span`.
+pub fn forbidden_char_error(c: char, span: Span) -> Diagnostic {
+    if c == crate::markdown::PLACEHOLDER_START || c == crate::markdown::PLACEHOLDER_END {
+        Diagnostic::error(
+            Some(span),
+            format!(
+                "the private-use character U+{:04X} is reserved by plansite",
+                c as u32
+            ),
+        )
+        .with_help("plansite marks references with it inside pages; delete it (write references as `[[decision 004/2014]]`)")
+    } else {
+        Diagnostic::error(
+            Some(span),
+            format!("the control character U+{:04X} is not allowed in content", c as u32),
+        )
+        .with_help("delete it (it is invisible in most editors; the position shown is the first one in the file); only tab, line feed and carriage return are allowed")
+    }
+}
+
+/// Refuses a file holding a forbidden character, raw or, in YAML, as a
+/// double-quoted escape (`"\0"`, `"\e"`, `"\uE000"`): the first one is
+/// reported with its line and column.
+fn check_characters(file: &SourceFile) -> Result<(), Diagnostic> {
+    let text = file.text.as_str();
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| forbidden_char(*c)) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+        return Err(forbidden_char_error(c, Span::new(&file.path, line, col)));
+    }
+    // Escapes need a backslash: most files have none and are not scanned.
+    let yaml = match file.extension() {
+        "yaml" | "yml" => Some((text, 1)),
+        "md" => split_front_matter(file)
+            .ok()
+            .map(|fm| (fm.yaml, fm.yaml_line)),
+        _ => None,
+    };
+    if let Some((yaml, first_line)) = yaml
+        && yaml.contains('\\')
+    {
+        check_yaml_escapes(yaml, &file.path, first_line)?;
+    }
+    Ok(())
+}
+
+/// Double-quoted YAML scalars decode escapes; their decoded text is checked.
+/// A YAML syntax error is left for the decoder to report.
+fn check_yaml_escapes(yaml: &str, file: &Path, first_line: u32) -> Result<(), Diagnostic> {
+    use granit_parser::{ScalarStyle, Scanner, StrInput, TokenType};
+    for token in Scanner::new(StrInput::new(yaml)) {
+        let Ok(token) = token else { break };
+        if let TokenType::Scalar(ScalarStyle::DoubleQuoted, value) = token.token_type()
+            && let Some(c) = value.chars().find(|c| forbidden_char(*c))
+        {
+            let start = token.span().start;
+            let span = Span::new(
+                file,
+                start.line() as u32 + first_line - 1,
+                start.col() as u32 + 1,
+            );
+            return Err(forbidden_char_error(c, span));
+        }
+    }
+    Ok(())
 }
 
 /// A Markdown file split into its YAML front matter and its body.
@@ -270,6 +350,8 @@ fn yaml_diagnostic(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> D
     );
     if let Some(help) = unknown_field_help(&message) {
         diagnostic = diagnostic.with_help(help);
+    } else if let Some(help) = shape_help(&message) {
+        diagnostic = diagnostic.with_help(help);
     } else if message.contains("missing field") {
         diagnostic =
             diagnostic.with_help("add the field; docs/content.md lists every field of each kind");
@@ -293,11 +375,100 @@ fn friendly_yaml_message(message: &str) -> String {
             .unwrap_or(message)
             .to_string();
     }
+    // The decoder names what it expected in YAML's terms ("sequence start",
+    // "mapping start", "string scalar") or serde's ("invalid type: integer
+    // `5`, expected a sequence"); say it in an author's words.
+    let (found, expected) = match message.strip_prefix("invalid type: ") {
+        Some(rest) => match rest.split_once(", expected ") {
+            Some((found, expected)) => (Some(found), expected),
+            None => (None, rest),
+        },
+        None => match message.strip_prefix("expected ") {
+            Some(expected) => (None, expected),
+            None => return plain_words(message),
+        },
+    };
+    let wanted = match expected {
+        "sequence start" | "a sequence" => "a list is expected here",
+        "mapping start" | "empty mapping start" => {
+            "a set of fields (`name: value` lines) is expected here"
+        }
+        "string scalar" | "a string" | "scalar" => "a single value is expected here",
+        "a boolean" => "`true` or `false` is expected here",
+        e if e.starts_with("struct ") || e.starts_with("a map") => {
+            "a set of fields (`name: value` lines) is expected here"
+        }
+        e if e.contains("integer")
+            || matches!(
+                e,
+                "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64"
+            ) =>
+        {
+            "a whole number is expected here"
+        }
+        _ => return plain_words(message),
+    };
+    match found {
+        Some(found) => format!(
+            "{wanted}, not {}",
+            found
+                .replace("sequence", "a list")
+                .replace("map", "a set of fields")
+        ),
+        None => wanted.to_string(),
+    }
+}
+
+/// Decoder wording that is not about the shape of a value.
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .trim_start_matches(": ")
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or("")
+            .trim();
+        return if key.is_empty() || key.starts_with(',') {
+            "a field appears twice".to_string()
+        } else {
+            format!("the field `{key}` appears twice")
+        };
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("the field {rest} is missing");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((value, allowed)) = rest.split_once(", expected one of ") {
+            return format!("{value} is not one of the values allowed here: {allowed}");
+        }
+        if let Some((value, allowed)) = rest.split_once(", expected ") {
+            return format!("{value} is not the value allowed here: {allowed}");
+        }
+    }
     message.to_string()
 }
 
+/// How to write the shape of value the decoder expected.
+fn shape_help(raw: &str) -> Option<&'static str> {
+    if raw.contains("sequence") {
+        Some(
+            "write the list in brackets, `[a, b]`, or one item per line starting with `- `; a list of one is `[a]`",
+        )
+    } else if raw.contains("mapping start") || raw.contains("expected struct") {
+        Some("write the fields indented under this one, one `name: value` per line")
+    } else if raw.contains("string scalar") || raw == "expected scalar" {
+        Some(
+            "write one value after the `:`, not a list or indented fields; put text containing `: ` or starting with `[`, `{` or `-` in quotes",
+        )
+    } else {
+        None
+    }
+}
+
 fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (field, after) = rest.split_once('`')?;
     let expected = after
         .split_once("expected one of ")
@@ -310,6 +481,9 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .collect();
     Some(match did_you_mean(field, fields.iter().copied()) {
         Some(hint) => hint,
+        None if message.starts_with("unknown variant") => {
+            format!("the values allowed here are: {}", fields.join(", "))
+        }
         None => format!("the fields here are: {}", fields.join(", ")),
     })
 }
@@ -358,6 +532,48 @@ mod tests {
         assert_eq!(err.message, "unknown field `titel`");
         assert_eq!(err.help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(err.span.unwrap().to_string(), "x.md:3:1");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Shapes {
+        list: Option<Vec<String>>,
+        text: Option<String>,
+        flag: Option<bool>,
+    }
+
+    #[test]
+    fn shape_errors_are_in_plain_words() {
+        let message = |yaml: &str| {
+            decode_yaml::<Shapes>(yaml, Path::new("x.yaml"), 1)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(message("list: 5\n"), "a list is expected here");
+        assert!(message("text: [a, b]\n").contains("a single value is expected"));
+        assert!(message("text: a\ntext: b\n").contains("`text` appears twice"));
+        assert!(!message("flag: maybe\n").contains("sequence"));
+    }
+
+    #[test]
+    fn control_and_placeholder_characters_are_refused_where_they_are() {
+        let file = |rel: &str, text: &str| SourceFile {
+            path: rel.into(),
+            rel: rel.into(),
+            text: text.into(),
+        };
+        let span = |f: SourceFile| check_characters(&f).unwrap_err().span.unwrap().to_string();
+        assert_eq!(span(file("a.md", "---\nid: a\n---\nab\0c\n")), "a.md:4:3");
+        assert_eq!(
+            span(file("a.yaml", "id: a\ntitle: \"x\\uE000\"\n")),
+            "a.yaml:2:8"
+        );
+        assert_eq!(
+            span(file("a.md", "---\nid: a\ntitle: \"\\e\"\n---\n")),
+            "a.md:3:8"
+        );
+        assert!(check_characters(&file("a.md", "---\nid: a\n---\nC:\\example\tok\r\n")).is_ok());
     }
 
     #[test]

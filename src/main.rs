@@ -80,6 +80,12 @@ fn main() {
             std::process::exit(code);
         }
     };
+    if let Command::Build { root, .. } | Command::Check { root, .. } | Command::Serve { root, .. } =
+        &cli.command
+        && let Err(code) = site_folder(root)
+    {
+        std::process::exit(code);
+    }
     let code = match cli.command {
         Command::Build {
             root,
@@ -129,4 +135,23 @@ fn main() {
         Command::New { dir } => commands::new::run(&dir),
     };
     std::process::exit(code);
+}
+
+/// A `--root` that is not a folder is a usage error (exit 2), said before
+/// anything runs.
+fn site_folder(root: &std::path::Path) -> Result<(), i32> {
+    let shown = plansite::diagnostics::visible(&root.display().to_string(), false);
+    let problem = match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => format!("the site folder `{shown}` is not a folder"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("the site folder `{shown}` does not exist")
+        }
+        Err(e) => format!("cannot read the site folder `{shown}`: {e}"),
+    };
+    eprintln!("error: {problem}");
+    eprintln!(
+        "  = help: give the folder that holds content/ with --root, or make a new site with `plansite new DIR`"
+    );
+    Err(2)
 }

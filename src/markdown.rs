@@ -105,6 +105,21 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
         // Only the next step of `**N.**` keeps the match going; otherwise the
         // events already pushed stand as ordinary Markdown.
         let step = std::mem::replace(&mut bold, BoldNumber::Idle);
+        // A character reference (`&#x1b;`, `&#xE000;`) decodes to a
+        // character refused in the file itself; the only ones the source
+        // may hold are the placeholders put there above.
+        if let Event::Text(t) | Event::Code(t) = &event
+            && let Some(c) = t.chars().find(|c| crate::load::forbidden_char(*c))
+        {
+            let count = |s: &str| {
+                s.chars()
+                    .filter(|c| crate::load::forbidden_char(*c))
+                    .count()
+            };
+            if count(t) > prepared.get(range.clone()).map_or(0, count) {
+                diagnostics.push(crate::load::forbidden_char_error(c, span_at(range.start)));
+            }
+        }
         if let Some((_, _, _, heading_text)) = heading.as_mut() {
             match &event {
                 Event::Text(t) | Event::Code(t) => heading_text.push_str(t),

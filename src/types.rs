@@ -280,37 +280,48 @@ impl Decimal {
         }
     }
 
-    fn rescale(self, scale: u32) -> i128 {
-        self.mantissa * 10i128.pow(scale - self.scale.min(scale))
+    /// The mantissa at a finer `scale`; `None` when it does not fit.
+    fn rescale(self, scale: u32) -> Option<i128> {
+        10i128
+            .checked_pow(scale - self.scale.min(scale))
+            .and_then(|f| self.mantissa.checked_mul(f))
     }
 
-    pub fn plus(self, other: Decimal) -> Decimal {
+    /// The sum, or `None` when it is too large to hold: totals never wrap
+    /// round to a wrong (negative) figure.
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
         let scale = self.scale.max(other.scale);
-        Decimal {
-            mantissa: self.rescale(scale) + other.rescale(scale),
-            scale,
-        }
-        .normalised()
+        Some(
+            Decimal {
+                mantissa: self.rescale(scale)?.checked_add(other.rescale(scale)?)?,
+                scale,
+            }
+            .normalised(),
+        )
     }
 
-    pub fn minus(self, other: Decimal) -> Decimal {
-        self.plus(Decimal {
-            mantissa: -other.mantissa,
+    pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
+        self.checked_add(Decimal {
+            mantissa: other.mantissa.checked_neg()?,
             scale: other.scale,
         })
     }
 
-    pub fn mul_int(self, factor: i128) -> Decimal {
-        Decimal {
-            mantissa: self.mantissa * factor,
-            scale: self.scale,
-        }
-        .normalised()
+    pub fn checked_mul_int(self, factor: i128) -> Option<Decimal> {
+        Some(
+            Decimal {
+                mantissa: self.mantissa.checked_mul(factor)?,
+                scale: self.scale,
+            }
+            .normalised(),
+        )
     }
 
+    /// The magnitude; saturates at the largest value for the one
+    /// mantissa that has no positive counterpart.
     pub fn abs(self) -> Decimal {
         Decimal {
-            mantissa: self.mantissa.abs(),
+            mantissa: self.mantissa.saturating_abs(),
             scale: self.scale,
         }
     }
@@ -387,9 +398,37 @@ impl PartialOrd for Decimal {
 }
 
 impl Ord for Decimal {
+    /// Exact for every pair, however large: whole parts first, then the
+    /// fractions (which always fit at a common scale).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         let scale = self.scale.max(other.scale);
-        self.rescale(scale).cmp(&other.rescale(scale))
+        if let (Some(a), Some(b)) = (self.rescale(scale), other.rescale(scale)) {
+            return a.cmp(&b);
+        }
+        let split = |d: &Decimal| {
+            let unit = 10i128.pow(d.scale.min(38));
+            (
+                d.mantissa.div_euclid(unit),
+                d.mantissa.rem_euclid(unit),
+                d.scale,
+            )
+        };
+        let (a_whole, a_frac, a_scale) = split(self);
+        let (b_whole, b_frac, b_scale) = split(other);
+        a_whole.cmp(&b_whole).then_with(|| {
+            let a = Decimal {
+                mantissa: a_frac,
+                scale: a_scale,
+            };
+            let b = Decimal {
+                mantissa: b_frac,
+                scale: b_scale,
+            };
+            match (a.rescale(scale), b.rescale(scale)) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => a.to_f64().total_cmp(&b.to_f64()),
+            }
+        })
     }
 }
 
@@ -439,6 +478,11 @@ impl MoneyUnit {
     }
 }
 
+/// The largest amount of money a grants table may state, in pounds: £1
+/// trillion, far past any police budget, so that a typing slip (or a hostile
+/// figure) is an error rather than an overflowing total.
+pub const MAX_POUNDS: i64 = 1_000_000_000_000;
+
 /// An amount of money in a stated unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Money {
@@ -447,8 +491,16 @@ pub struct Money {
 }
 
 impl Money {
-    pub fn in_pounds(self) -> Decimal {
-        self.amount.mul_int(self.unit.multiplier())
+    /// The amount in pounds; `None` only past what the number type holds
+    /// (grants tables refuse amounts over `MAX_POUNDS` long before).
+    pub fn in_pounds(self) -> Option<Decimal> {
+        self.amount.checked_mul_int(self.unit.multiplier())
+    }
+
+    /// Whether the amount is more than `MAX_POUNDS` either way.
+    pub fn too_large(self) -> bool {
+        self.in_pounds()
+            .is_none_or(|p| p.abs() > Decimal::from_int(MAX_POUNDS))
     }
 
     /// As printed in the table: `3,863` (the unit is in the column header).
@@ -458,7 +510,10 @@ impl Money {
 
     /// Fully spelled for people: `£3,863,000`.
     pub fn pounds_display(self) -> String {
-        format!("£{}", self.in_pounds().grouped())
+        match self.in_pounds() {
+            Some(p) => format!("£{}", p.grouped()),
+            None => format!("{} {}", self.amount.grouped(), self.unit.label()),
+        }
     }
 }
 
@@ -545,7 +600,7 @@ mod tests {
     fn decimals_are_exact() {
         let a = Decimal::parse("201.3").unwrap();
         let b = Decimal::parse("0.1").unwrap();
-        assert_eq!(a.plus(b).plain(), "201.4");
+        assert_eq!(a.checked_add(b).unwrap().plain(), "201.4");
         assert_eq!(Decimal::parse("3,863").unwrap().plain(), "3863");
         assert_eq!(
             Decimal::parse("1234567.5").unwrap().grouped(),
@@ -558,12 +613,30 @@ mod tests {
     }
 
     #[test]
+    fn arithmetic_past_the_number_type_is_none_and_comparison_stays_exact() {
+        let big = Decimal::parse("99999999999999999999999999999999999999").unwrap();
+        assert_eq!(big.checked_add(big), None);
+        assert_eq!(big.checked_mul_int(1_000), None);
+        let tiny = Decimal::parse("0.000000000001").unwrap();
+        assert!(
+            big > tiny,
+            "rescaling would overflow; the order is still right"
+        );
+        assert!(big.checked_sub(big).unwrap() < tiny);
+        let m = Money {
+            amount: Decimal::parse("1000000001").unwrap(),
+            unit: MoneyUnit::Thousands,
+        };
+        assert!(m.too_large());
+    }
+
+    #[test]
     fn money_converts_thousands_to_pounds() {
         let m = Money {
             amount: Decimal::parse("3,863").unwrap(),
             unit: MoneyUnit::Thousands,
         };
-        assert_eq!(m.in_pounds().plain(), "3863000");
+        assert_eq!(m.in_pounds().unwrap().plain(), "3863000");
         assert_eq!(m.pounds_display(), "£3,863,000");
         assert_eq!(MoneyUnit::parse("£000’s"), Some(MoneyUnit::Thousands));
     }

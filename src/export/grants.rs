@@ -237,7 +237,7 @@ fn threesixty(cx: &Cx<'_>) -> Vec<Grant> {
     rows(cx)
         .map(|(table, row)| {
             let mut notes = Vec::new();
-            let amount = row.amount.map(|m| m.in_pounds().plain());
+            let amount = row.amount.and_then(|m| m.in_pounds()).map(|p| p.plain());
             match (&row.amount, &row.amount_note) {
                 (Some(m), _) if m.unit.multiplier() != 1 => notes.push(format!(
                     "Amount Awarded is converted to pounds from {} {} in the source table.",
@@ -376,7 +376,7 @@ pub(crate) fn files(cx: &Cx<'_>) -> Vec<OutputFile> {
                 opt(row.funder.as_ref()),
                 opt(row.amount.map(|m| m.amount.plain())),
                 table.unit_label.to_string(),
-                opt(row.amount.map(|m| m.in_pounds().plain())),
+                opt(row.amount.and_then(|m| m.in_pounds()).map(|p| p.plain())),
                 opt(row.amount_note.as_ref()),
                 opt(row.purpose.as_ref().map(|p| &p.text)),
                 opt(row.conditions.as_ref().map(|p| &p.text)),

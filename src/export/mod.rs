@@ -466,17 +466,36 @@ pub(crate) fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
     }
 }
 
-/// A CSV file with a header row from `columns`.
+/// A CSV file with a header row from `columns`. Every cell goes through
+/// `neutralise`, so a spreadsheet opening the file runs no formula.
 pub(crate) fn csv_file(path: &str, columns: &[Column], rows: Vec<Vec<String>>) -> OutputFile {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(columns.iter().map(|c| c.name));
     for row in rows {
         debug_assert_eq!(row.len(), columns.len());
-        let _ = w.write_record(&row);
+        let _ = w.write_record(
+            row.iter()
+                .zip(columns)
+                .map(|(cell, column)| neutralise(cell, column.kind).into_owned()),
+        );
     }
     OutputFile {
         path: path.into(),
         bytes: w.into_inner().unwrap_or_default(),
+    }
+}
+
+/// A cell made safe against CSV (formula) injection, after the OWASP
+/// guidance: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is prefixed with `'`, which spreadsheets show as text and do not
+/// evaluate. A number in a `number` column (`-250`, written by plansite from
+/// an exact decimal) stays as it is, so the column stays numeric.
+pub(crate) fn neutralise<'a>(cell: &'a str, kind: &str) -> std::borrow::Cow<'a, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky || (kind == "number" && crate::types::Decimal::parse(cell).is_some()) {
+        std::borrow::Cow::Borrowed(cell)
+    } else {
+        std::borrow::Cow::Owned(format!("'{cell}"))
     }
 }
 

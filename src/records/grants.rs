@@ -142,6 +142,23 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 "write amounts as numbers in the table's unit, e.g. 3863 or 3,863; leave `amount` out and give `amount_note` when the source does not state it",
             );
         }
+        // Past £1 trillion a figure is a slip, and sums of such figures
+        // could overflow: refuse it where it is written.
+        if let Some(amount) = parsed
+            && (Money { amount, unit }).too_large()
+        {
+            let span = cx.span(v);
+            cx.error(
+                span,
+                format!(
+                    "{what} `{}` ({}) is more than £1 trillion",
+                    v.value,
+                    unit.label()
+                ),
+                "check the figure and the table's `unit:` (an amount in £000s is written in thousands: 3,863 for £3,863,000)",
+            );
+            return None;
+        }
         parsed
     };
     let stated_total = raw

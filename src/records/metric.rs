@@ -193,6 +193,27 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         );
         return (Parsed::Nothing, diagnostics);
     }
+    if let Some(extra) = headers.get(2).filter(|h| h.as_str() != "note") {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Span::new(&file.path, 1, cell_column(&file.text, 1, 2))),
+                format!("`{extra}` is not a column of a metric series"),
+            )
+            .with_help("the columns are `period,value,note`; put anything else in the note"),
+        );
+    }
+    if headers.len() > 3 {
+        diagnostics.push(
+            Diagnostic::error(
+                Some(Span::new(&file.path, 1, cell_column(&file.text, 1, 3))),
+                format!(
+                    "a metric series has at most 3 columns; this header has {}",
+                    headers.len()
+                ),
+            )
+            .with_help("the columns are `period,value,note`; put anything else in the note"),
+        );
+    }
     let mut points: Vec<Point> = Vec::new();
     for record in reader.records() {
         let record = match record {
@@ -207,6 +228,35 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             }
         };
         let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        // Every row has the header's cells: an extra one would be dropped
+        // and a missing one would shift the meaning of the rest.
+        if record.len() != headers.len() {
+            let (col, what) = if record.len() > headers.len() {
+                (
+                    cell_column(&file.text, line, headers.len()),
+                    "this cell is past the last column",
+                )
+            } else {
+                (
+                    cell_column(&file.text, line, usize::MAX),
+                    "cells are missing at the end of this row",
+                )
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Span::new(&file.path, line, col)),
+                    format!(
+                        "{what}: the row has {} cell{} and the header {} ({})",
+                        record.len(),
+                        if record.len() == 1 { "" } else { "s" },
+                        headers.len(),
+                        headers.join(",")
+                    ),
+                )
+                .with_help("give every row the header's cells, leaving a note empty with a trailing comma (`2022-Q1,5.4,`); a comma inside a note needs the note in double quotes"),
+            );
+            continue;
+        }
         let period_text = record.get(0).unwrap_or("").trim();
         let value_text = record.get(1).unwrap_or("").trim();
         let value_col = record
@@ -267,6 +317,30 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }),
         diagnostics,
     )
+}
+
+/// The 1-based column where cell `index` (0-based) of `line` starts; the
+/// end of the line when it has fewer cells. Commas inside double quotes do
+/// not separate cells.
+fn cell_column(text: &str, line: u32, index: usize) -> u32 {
+    let Some(row) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return 1;
+    };
+    let mut cell = 0;
+    let mut quoted = false;
+    let mut col = 1;
+    for c in row.chars() {
+        if cell == index {
+            return col;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cell += 1,
+            _ => {}
+        }
+        col += 1;
+    }
+    col
 }
 
 #[cfg(test)]

@@ -160,7 +160,14 @@ impl Theme {
                 })
                 .map(|(_, _, p)| p.clone())
                 .unwrap_or_else(|| PathBuf::from("themes/default/templates"));
-            return Err(vec![template_diagnostic(&e, &path)]);
+            let mut d = template_diagnostic(&e, &path);
+            if let Some((line, col, parent)) = missing_parent(&text, &templates) {
+                d.span = Some(Span::new(&path, line, col));
+                d.help = Some(format!(
+                    "there is no template `{parent}`: check the name in `{{% extends %}}` (the default theme's pages extend \"base.html\"), or add themes/default/templates/{parent}"
+                ));
+            }
+            return Err(vec![d]);
         }
         // Tera checks inheritance and includes when templates are added;
         // rendering an undefined name is reported at render time with a span.
@@ -217,6 +224,29 @@ pub fn template_diagnostic(err: &tera::Error, path: &Path) -> Diagnostic {
         d = d.with_help(format!("Tera says:\n{}", detail.join("\n")));
     }
     d
+}
+
+/// For Tera's "Template 'a' is inheriting from 'b', which doesn't exist":
+/// the line and column of the `extends` tag in `a`, and `b`.
+fn missing_parent(
+    error: &str,
+    templates: &[(String, String, PathBuf)],
+) -> Option<(u32, u32, String)> {
+    let rest = error.split_once("Template '")?.1;
+    let (child, rest) = rest.split_once("' is inheriting from '")?;
+    let (parent, _) = rest.split_once('\'')?;
+    let (_, text, _) = templates.iter().rev().find(|(n, _, _)| n == child)?;
+    text.lines().enumerate().find_map(|(i, line)| {
+        let at = line.find("extends")?;
+        line[at..].contains(parent).then(|| {
+            let tag = line[..at].rfind("{%").unwrap_or(at);
+            (
+                i as u32 + 1,
+                line[..tag].chars().count() as u32 + 1,
+                parent.to_string(),
+            )
+        })
+    })
 }
 
 fn position_in(text: &str) -> Option<(u32, u32)> {

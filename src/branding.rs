@@ -167,6 +167,34 @@ pub struct Logo {
     pub alt: String,
 }
 
+impl Branding {
+    /// The brand colours as a stylesheet of their own, `brand.<hash>.css`,
+    /// and its text; `None` when the site sets no colours. A file rather
+    /// than a `<style>` element, so the Content-Security-Policy needs no
+    /// exception for inline styles.
+    pub fn stylesheet(&self) -> Option<(String, String)> {
+        if self.css_properties.is_empty() {
+            return None;
+        }
+        let block = |props: &[(String, String)]| {
+            props
+                .iter()
+                .map(|(k, v)| format!("{k}: {v};"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut css = format!(":root {{ {} }}\n", block(&self.css_properties));
+        if !self.dark_css_properties.is_empty() {
+            css.push_str(&format!(
+                "@media (prefers-color-scheme: dark) {{ :root {{ {} }} }}\n",
+                block(&self.dark_css_properties)
+            ));
+        }
+        let name = crate::hash::fingerprinted("brand.css", css.as_bytes());
+        Some((name, css))
+    }
+}
+
 /// Checks the brand colours and returns the CSS they produce. Every failing
 /// pair is an error at its `site.yaml` line with the ratio and a passing
 /// suggestion.

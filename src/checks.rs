@@ -3,10 +3,10 @@
 //! variations, Panel recommendations left unanswered, and the accessibility
 //! statement's review date.
 
-use serde::Serialize;
+use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::link::Site;
+use crate::link::{Site, Timeline, TimelineLink, TimelineStep};
 use crate::records::grants::{GrantsTable, TotalCheck};
 use crate::records::panel::AnswerLink;
 use crate::records::plan::{Step, StepKind};
@@ -136,26 +136,31 @@ pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
     }
 }
 
-/// Gives every Panel recommendation the answers made to it, and warns about
-/// recommendations a published response leaves unanswered.
+/// Finds the answers made to every Panel recommendation (kept in
+/// `Site::answers`), and warns about recommendations a published response
+/// leaves unanswered.
 fn attach_answers(site: &mut Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut answers: HashMap<(String, String), Vec<AnswerLink>> = HashMap::new();
     for response in &site.records.responses {
         let Some(report) = site
             .records
             .panel
-            .iter_mut()
+            .iter()
             .find(|p| p.meta.key == response.responds_to.target.key)
         else {
             continue;
         };
-        for rec in &mut report.recommendations {
+        for rec in &report.recommendations {
             match response.answers.iter().find(|a| a.recommendation_id == rec.id) {
-                Some(answer) => rec.answers.push(AnswerLink {
-                    url: format!("{}#{}", response.meta.url, answer.anchor),
-                    title: response.meta.title.clone(),
-                    outcome_label: answer.outcome_label,
-                }),
+                Some(answer) => answers
+                    .entry((report.meta.key.clone(), rec.id.clone()))
+                    .or_default()
+                    .push(AnswerLink {
+                        url: format!("{}#{}", response.meta.url, answer.anchor),
+                        title: response.meta.title.clone(),
+                        outcome_label: answer.outcome_label,
+                    }),
                 None => out.push(
                     Diagnostic::warning(
                         Some(Span::file(&response.meta.file)),
@@ -172,34 +177,8 @@ fn attach_answers(site: &mut Site) -> Vec<Diagnostic> {
             }
         }
     }
+    site.answers = answers;
     out
-}
-
-/// One line of a plan's or variation's statutory timeline.
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineStep {
-    pub step: StepKind,
-    pub label: &'static str,
-    pub date: Option<String>,
-    /// The document that is this step, when the site holds it.
-    pub record: Option<TimelineLink>,
-    /// Where the date comes from.
-    pub source: Option<TimelineLink>,
-    pub note: Option<String>,
-    /// True when the site holds nothing for this step.
-    pub missing: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineLink {
-    pub url: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Timeline {
-    pub steps: Vec<TimelineStep>,
-    pub complete: bool,
 }
 
 fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
@@ -258,7 +237,17 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
                             Some(f) => format!("{}#{f}", e.url),
                             None => e.url.clone(),
                         },
-                        title: e.link_text(),
+                        // Steps citing paragraphs of one decision are
+                        // told apart by the paragraph.
+                        title: match r
+                            .target
+                            .fragment
+                            .as_deref()
+                            .and_then(|f| f.strip_prefix("para-"))
+                        {
+                            Some(n) => format!("{}, paragraph {n}", e.link_text()),
+                            None => e.link_text(),
+                        },
                     })
             };
             let mut record = explicit.and_then(|s| s.record.as_ref()).and_then(link_of);
@@ -286,7 +275,12 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
             } else {
                 explicit.is_none() && record.is_none()
             };
-            if missing {
+            // A step kept with a `note:` saying why there is no document is
+            // a stated gap: the timeline shows it as not published on this
+            // site, and `check` has nothing to warn about.
+            let stated_gap = step_kind.wants_record()
+                && explicit.is_some_and(|s| s.note.as_ref().is_some_and(|n| !n.trim().is_empty()));
+            if missing && !stated_gap {
                 let span = explicit
                     .map(|s| s.span.clone())
                     .unwrap_or_else(|| Span::file(&file));
@@ -386,7 +380,6 @@ mod tests {
                 approved_by: None,
                 award_date: None,
                 commitments: vec![],
-                amount_span: None,
             })
             .collect();
         GrantsTable {

@@ -26,15 +26,51 @@ struct Raw {
     accessibility: RawAccessibility,
     home_intro: Option<String>,
     #[serde(default)]
-    header_links: Vec<Link>,
+    header_links: Vec<RawLink>,
     #[serde(default)]
-    footer_links: Vec<Link>,
+    footer_links: Vec<RawLink>,
     #[serde(default)]
     branding: crate::branding::RawBranding,
     /// Entries added to the search thesaurus: each a list of words or
     /// phrases that mean the same (`[[WMP, West Midlands Police]]`).
     #[serde(default)]
     search_synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    markdown: MarkdownSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    text: String,
+    url: Spanned<String>,
+}
+
+/// `markdown:` in `site.yaml`: how Markdown bodies are treated.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// Whether raw HTML in Markdown is an error (`refuse`, the default) or is
+/// published after sanitising (`allow`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawHtml {
+    #[default]
+    Refuse,
+    Allow,
+}
+
+impl RawLink {
+    fn into_link(self) -> Link {
+        Link {
+            text: self.text,
+            url: self.url.value,
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -132,6 +168,7 @@ pub struct SiteConfig {
     pub home_intro: Option<String>,
     pub header_links: Vec<Link>,
     pub footer_links: Vec<Link>,
+    pub markdown: MarkdownSettings,
     #[serde(skip)]
     pub file: std::path::PathBuf,
     pub branding: crate::branding::Branding,
@@ -159,6 +196,59 @@ impl SiteConfig {
     pub fn absolute(&self, url: &str) -> String {
         format!("{}{}", self.base_url, url)
     }
+
+    /// The settings that withdraw diagnostics found before the site's
+    /// settings were read (see `Diagnostic::waived_by`).
+    pub fn waivers(&self) -> Vec<&'static str> {
+        let mut on = Vec::new();
+        if self.markdown.raw_html == RawHtml::Allow {
+            on.push(crate::safe::RAW_HTML_SETTING);
+        }
+        on
+    }
+}
+
+/// An error for each link in `site.yaml` whose scheme may not be published.
+fn check_links(file: &SourceFile, raw: &Raw, diagnostics: &mut Vec<Diagnostic>) {
+    let mut check = |url: &str, span: Span| {
+        if let Some(problem) = crate::safe::url_problem(url) {
+            diagnostics
+                .push(Diagnostic::error(Some(span), problem).with_help(crate::safe::URL_HELP));
+        }
+    };
+    for link in raw.header_links.iter().chain(&raw.footer_links) {
+        check(
+            &link.url.value,
+            crate::load::span_of(&file.path, 1, &link.url.referenced),
+        );
+    }
+    let single = [
+        ("url", raw.contact.url.as_deref()),
+        ("url", raw.licence.url.as_deref()),
+        ("url", raw.successor.as_ref().and_then(|s| s.url.as_deref())),
+        ("src", raw.branding.logo.as_ref().map(|l| l.src.as_str())),
+    ];
+    for (key, url) in single {
+        if let Some(url) = url {
+            check(url, locate(file, key, url));
+        }
+    }
+}
+
+/// Where `key: value` is written in `file`, for fields read without spans:
+/// the first line that has both, at the value; the file when none does.
+fn locate(file: &SourceFile, key: &str, value: &str) -> Span {
+    let key = format!("{key}:");
+    for (i, line) in file.text.lines().enumerate() {
+        let k = line.len() - line.trim_start().len();
+        if line[k..].starts_with(&key)
+            && let Some(v) = line[k..].find(value.trim())
+        {
+            let col = line[..k + v].chars().count() + 1;
+            return Span::new(&file.path, i as u32 + 1, col as u32);
+        }
+    }
+    Span::file(&file.path)
 }
 
 pub fn parse(
@@ -180,6 +270,7 @@ pub fn parse(
     };
     let raw: Raw = decode_yaml(&file.text, &file.path, 1).map_err(|d| vec![d])?;
     let mut diagnostics = Vec::new();
+    check_links(file, &raw, &mut diagnostics);
     let span = |v: &Spanned<String>| crate::load::span_of(&file.path, 1, &v.referenced);
     let mut date = |v: &Spanned<String>| -> Date {
         Date::parse(&v.value).unwrap_or_else(|| {
@@ -236,13 +327,17 @@ pub fn parse(
             .position(|l| l.starts_with("home_intro:"))
             .map(|i| i as u32 + 2)
             .unwrap_or(1);
-        let origin = markdown::Origin {
+        let origin = crate::text::Origin {
             file: file.path.clone(),
             line,
             col: 3,
         };
         let (rendered, d) = markdown::render(&t, &origin, Settings::default());
-        diagnostics.extend(d);
+        let allowed = raw.markdown.raw_html == RawHtml::Allow;
+        diagnostics.extend(
+            d.into_iter()
+                .filter(|d| !(allowed && d.waived_by.is_some())),
+        );
         refs = rendered.refs;
         rendered.html
     });
@@ -260,8 +355,17 @@ pub fn parse(
         successor,
         accessibility,
         home_intro,
-        header_links: raw.header_links,
-        footer_links: raw.footer_links,
+        header_links: raw
+            .header_links
+            .into_iter()
+            .map(RawLink::into_link)
+            .collect(),
+        footer_links: raw
+            .footer_links
+            .into_iter()
+            .map(RawLink::into_link)
+            .collect(),
+        markdown: raw.markdown,
         file: file.path.clone(),
         branding,
         refs,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -20,7 +20,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn new(file: impl Into<PathBuf>, line: u32, col: u32) -> Span {
+    pub(crate) fn new(file: impl Into<PathBuf>, line: u32, col: u32) -> Span {
         Span {
             file: file.into(),
             line,
@@ -28,7 +28,7 @@ impl Span {
         }
     }
 
-    pub fn file(file: impl Into<PathBuf>) -> Span {
+    pub(crate) fn file(file: impl Into<PathBuf>) -> Span {
         Span::new(file, 0, 0)
     }
 }
@@ -45,10 +45,14 @@ impl std::fmt::Display for Span {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     pub span: Option<Span>,
-    pub message: String,
-    pub help: Option<String>,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+    /// The `site.yaml` setting that, when on, withdraws this diagnostic
+    /// (e.g. `markdown.raw_html`): records are parsed before the site's
+    /// settings are known, so such errors are dropped afterwards.
+    pub(crate) waived_by: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -58,15 +62,17 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            waived_by: None,
         }
     }
 
-    pub fn warning(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(span: Option<Span>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             span,
             message: message.into(),
             help: None,
+            waived_by: None,
         }
     }
 
@@ -75,35 +81,61 @@ impl Diagnostic {
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn waived_by(mut self, setting: &'static str) -> Diagnostic {
+        self.waived_by = Some(setting);
+        self
+    }
+
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// Renders the diagnostic as text: a headline, the location, the source
-    /// line with a caret when the file can be read, and the help line.
+    /// Renders the diagnostic as text through annotate-snippets: a
+    /// headline, the location, the source line with a caret when the file
+    /// can be read, and the help line. Everything from content is shown
+    /// through [`visible`], so nothing from it reaches the terminal raw.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
         };
-        // Messages quote content: nothing from it reaches the terminal raw.
-        let _ = writeln!(out, "{label}: {}", visible(&self.message, true));
+        let message = visible(&self.message, true);
+        let help = self.help.as_ref().map(|h| visible(h, true));
+        let title = level.primary_title(message.as_str());
+        let mut group = Group::with_title(title);
         if let Some(span) = &self.span {
-            let shown = visible(&span.to_string(), false);
-            let _ = writeln!(out, "  --> {shown}");
-            if let Some(line) = source_line(&span.file, span.line) {
-                let number = span.line.to_string();
-                let pad = " ".repeat(number.len());
-                let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{number} | {}", visible(&line, false));
-                let caret_at = caret_offset(&line, span.col);
-                let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));
+            let file = visible(&span.file.display().to_string(), false);
+            match source_line(&span.file, span.line).map(|l| shown_line(&l, span.col)) {
+                // annotate-snippets counts the column in the line as shown,
+                // which is the content's column unless escaping lengthened
+                // the line before it.
+                Some((shown, at, true)) => {
+                    let end = shown[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                    group = group.element(
+                        Snippet::source(shown)
+                            .line_start(span.line as usize)
+                            .path(file)
+                            .annotation(AnnotationKind::Primary.span(at..end)),
+                    );
+                }
+                _ => {
+                    let mut origin = annotate_snippets::Origin::path(file);
+                    if span.line > 0 {
+                        origin = origin.line(span.line as usize);
+                        if span.col > 0 {
+                            origin = origin.char_column(span.col as usize);
+                        }
+                    }
+                    group = group.element(origin);
+                }
             }
         }
-        if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {}", visible(help, true));
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_str()));
         }
+        let mut out = Renderer::plain().render(&[group]);
+        out.push('\n');
         out
     }
 }
@@ -125,12 +157,15 @@ fn source_line(file: &Path, line: u32) -> Option<String> {
         .map(|l| l.replace('\t', " "))
 }
 
-/// Columns count characters; the caret is placed under the character, as
-/// the line is shown (with control characters escaped).
-fn caret_offset(line: &str, col: u32) -> usize {
+/// The line as it is shown (control characters escaped), the byte offset
+/// there of the character at column `col` (columns count characters), and
+/// whether that character is still at column `col`.
+fn shown_line(line: &str, col: u32) -> (String, usize, bool) {
     let col = col.max(1) as usize - 1;
     let before: String = line.chars().take(col).collect();
-    visible(&before, false).chars().count()
+    let shown_before = visible(&before, false);
+    let same = shown_before == before;
+    (visible(line, false), shown_before.len(), same)
 }
 
 /// `text` safe to print on a terminal: control characters (escape
@@ -164,37 +199,36 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(other);
     }
 
-    pub fn has_errors(&self) -> bool {
+    /// Drops the diagnostics that the settings turned on in `site.yaml`
+    /// withdraw.
+    pub(crate) fn waive(&mut self, settings: &[&str]) {
+        self.items
+            .retain(|d| d.waived_by.is_none_or(|w| !settings.contains(&w)));
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
     }
 
     /// Sorted by file, then position, so output is stable whatever order
     /// parallel stages produced them in.
-    pub fn sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message))
         });
@@ -214,14 +248,17 @@ impl IntoIterator for Diagnostics {
 /// The closest candidates to `wanted`, for "did you mean" hints: at most
 /// three, nearest first, only those within a distance that still looks like
 /// a typo.
-pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn suggest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
     let wanted_lower = wanted.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
             let c_lower = c.to_lowercase();
-            let d = edit_distance(&wanted_lower, &c_lower);
+            let d = strsim::levenshtein(&wanted_lower, &c_lower);
             let contains = !wanted_lower.is_empty()
                 && (c_lower.contains(&wanted_lower) || wanted_lower.contains(&c_lower));
             if d <= limit || contains {
@@ -242,7 +279,7 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 
 /// "did you mean `a`?" or "did you mean one of `a`, `b`?"; `None` when there
 /// is nothing close.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -258,22 +295,6 @@ pub fn did_you_mean<'a>(
                 .join(", ")
         )),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -306,5 +327,42 @@ mod tests {
     fn span_display_names_file_line_and_column() {
         assert_eq!(Span::new("a/b.md", 3, 7).to_string(), "a/b.md:3:7");
         assert_eq!(Span::file("a/b.md").to_string(), "a/b.md");
+    }
+
+    #[test]
+    fn a_diagnostic_shows_its_place_its_line_with_a_caret_and_its_help() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("about.md");
+        std::fs::write(&file, "---\n£ “x”: About\n---\n").unwrap();
+        let d = Diagnostic::error(Some(Span::new(&file, 2, 3)), "unknown field `“x”`")
+            .with_help("did you mean `title`?");
+        assert_eq!(
+            d.render(),
+            format!(
+                "error: unknown field `“x”`\n --> {}:2:3\n  |\n2 | £ “x”: About\n  |   ^\n  |\n  = help: did you mean `title`?\n",
+                file.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_line_that_escaping_lengthens_before_the_column_keeps_the_exact_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("about.md");
+        std::fs::write(&file, "A\u{202e} b [[x]]\n").unwrap();
+        let d = Diagnostic::error(Some(Span::new(&file, 1, 6)), "there is no page `x`");
+        let text = d.render();
+        assert!(text.contains(&format!("{}:1:6", file.display())), "{text}");
+        assert!(!text.contains('\u{202e}'), "{text}");
+    }
+
+    #[test]
+    fn a_diagnostic_without_a_line_names_its_file() {
+        let d = Diagnostic::warning(Some(Span::file("content/site.yaml")), "no `title`")
+            .with_help("add one");
+        assert_eq!(
+            d.render(),
+            "warning: no `title`\n--> content/site.yaml\n = help: add one\n"
+        );
     }
 }

@@ -3,16 +3,13 @@
 //! backlinks are gathered for each record's page.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::claims::{self, Claimant, Claims};
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Span, did_you_mean};
-use crate::load::SourceFile;
-use crate::records::{self, Meta, Parsed, Records};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::records::{self, Meta, Records};
 use crate::refs::{Ref, Relation};
 use crate::types::{Date, Kind};
 
@@ -28,8 +25,6 @@ pub struct Entry {
     pub date: Option<Date>,
     #[serde(skip)]
     pub anchors: BTreeSet<String>,
-    #[serde(skip)]
-    pub file: PathBuf,
 }
 
 impl Entry {
@@ -50,6 +45,38 @@ pub struct Backlink {
     pub title: String,
     pub url: String,
     pub number: Option<String>,
+    /// Its kind as a reader names it, and its own date: with the number they
+    /// tell apart records whose titles are alike.
+    pub kind_label: &'static str,
+    pub date: Option<Date>,
+}
+
+/// One line of a plan's or variation's statutory timeline (made by
+/// `checks`, shown on the plan's or variation's page).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineStep {
+    pub step: crate::records::plan::StepKind,
+    pub label: &'static str,
+    pub date: Option<String>,
+    /// The document that is this step, when the site holds it.
+    pub record: Option<TimelineLink>,
+    /// Where the date comes from.
+    pub source: Option<TimelineLink>,
+    pub note: Option<String>,
+    /// True when the site holds nothing for this step.
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineLink {
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Timeline {
+    pub steps: Vec<TimelineStep>,
+    pub complete: bool,
 }
 
 #[derive(Debug)]
@@ -58,7 +85,11 @@ pub struct Site {
     pub records: Records,
     pub entries: HashMap<(Kind, String), Entry>,
     pub backlinks: HashMap<(Kind, String), Vec<Backlink>>,
-    pub timelines: HashMap<(Kind, String), crate::checks::Timeline>,
+    /// Each plan's and variation's statutory timeline, filled by `checks::run`.
+    pub timelines: HashMap<(Kind, String), Timeline>,
+    /// The answers published responses give to each Panel recommendation,
+    /// by report key and recommendation id (`crate::checks`).
+    pub answers: HashMap<(String, String), Vec<records::panel::AnswerLink>>,
     /// Who publishes each output path (`crate::claims`).
     pub claims: Claims,
 }
@@ -76,220 +107,19 @@ impl Site {
     }
 }
 
-/// Parses every file (in parallel) into records; drafts are dropped here
-/// unless asked for, so no later stage sees them.
-pub fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Vec<Diagnostic>) {
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> =
-        files.par_iter().map(records::parse_file).collect();
-    let mut r = Records::default();
-    let mut diagnostics = Vec::new();
-    let mut series = Vec::new();
-    for (file, (p, d)) in files.iter().zip(parsed) {
-        if d.iter().any(Diagnostic::is_error) {
-            r.broken_keys.extend(records::salvage_keys(file));
-        }
-        diagnostics.extend(d);
-        if let Some(s) = r.add(p) {
-            series.push(s);
-        }
-    }
-    diagnostics.extend(attach_series(&mut r.metrics, series));
-    if !include_drafts {
-        r.retain_published();
-    }
-    r.sort();
-    (r, diagnostics)
-}
-
-/// Gives each metric the series read from its CSV file (the last one wins
-/// when two files name one metric); a series without its metric is an error.
-pub fn attach_series(
-    metrics: &mut [crate::records::Metric],
-    series: impl IntoIterator<Item = crate::records::metric::Series>,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for s in series {
-        match metrics.iter_mut().find(|m| m.meta.key == s.metric) {
-            Some(m) => m.series = s.points,
-            None => {
-                let ids: Vec<&str> = metrics.iter().map(|m| m.meta.key.as_str()).collect();
-                let mut d = Diagnostic::error(
-                    Some(Span::file(&s.file)),
-                    format!("there is no metric `{}` for this series", s.metric),
-                );
-                d = d.with_help(
-                    did_you_mean(&s.metric, ids)
-                        .map(|h| format!("{h} A series file is named after its metric's id."))
-                        .unwrap_or_else(|| {
-                            "name a series file after its metric's id: metrics/series/<id>.csv"
-                                .into()
-                        }),
-                );
-                diagnostics.push(d);
-            }
-        }
-    }
-    diagnostics
-}
-
-impl Records {
-    /// Files one parsed file's records under their kind; a metric series is
-    /// handed back, to be attached once every metric is known.
-    pub fn add(&mut self, parsed: Parsed) -> Option<crate::records::metric::Series> {
-        match parsed {
-            Parsed::Plan(x) => self.plans.push(*x),
-            Parsed::Section(x) => self.sections.push(*x),
-            Parsed::Variation(x) => self.variations.push(*x),
-            Parsed::Commitments(x) => self.commitments.extend(x),
-            Parsed::Metrics(x) => self.metrics.extend(x),
-            Parsed::Series(x) => return Some(x),
-            Parsed::Grants(x) => self.grants.push(*x),
-            Parsed::Decision(x) => self.decisions.push(*x),
-            Parsed::Panel(x) => self.panel.push(*x),
-            Parsed::Response(x) => self.responses.push(*x),
-            Parsed::Paper(x) => self.papers.push(*x),
-            Parsed::Page(x) => self.pages.push(*x),
-            Parsed::Nothing => {}
-        }
-        None
-    }
-
-    /// Drops every record that came from `file` (serve's incremental
-    /// rebuild, before adding the file's records again).
-    pub fn remove_file(&mut self, file: &std::path::Path) {
-        self.plans.retain(|x| x.meta.file != file);
-        self.sections.retain(|x| x.meta.file != file);
-        self.variations.retain(|x| x.meta.file != file);
-        self.commitments.retain(|x| x.meta.file != file);
-        self.metrics.retain(|x| x.meta.file != file);
-        self.grants.retain(|x| x.meta.file != file);
-        self.decisions.retain(|x| x.meta.file != file);
-        self.panel.retain(|x| x.meta.file != file);
-        self.responses.retain(|x| x.meta.file != file);
-        self.papers.retain(|x| x.meta.file != file);
-        self.pages.retain(|x| x.meta.file != file);
-    }
-
-    /// Moves the drafts out, so that records can be linked again without
-    /// them and put back when a file changes (serve).
-    pub fn take_drafts(&mut self) -> Records {
-        fn split<T>(items: &mut Vec<T>, draft: impl Fn(&T) -> bool) -> Vec<T> {
-            // Usually there is none: leave thousands of records where they are.
-            if !items.iter().any(&draft) {
-                return Vec::new();
-            }
-            let (drafts, published): (Vec<T>, Vec<T>) =
-                std::mem::take(items).into_iter().partition(draft);
-            *items = published;
-            drafts
-        }
-        Records {
-            plans: split(&mut self.plans, |x| x.meta.draft),
-            sections: split(&mut self.sections, |x| x.meta.draft),
-            variations: split(&mut self.variations, |x| x.meta.draft),
-            commitments: split(&mut self.commitments, |x| x.meta.draft),
-            metrics: split(&mut self.metrics, |x| x.meta.draft),
-            grants: split(&mut self.grants, |x| x.meta.draft),
-            decisions: split(&mut self.decisions, |x| x.meta.draft),
-            panel: split(&mut self.panel, |x| x.meta.draft),
-            responses: split(&mut self.responses, |x| x.meta.draft),
-            papers: split(&mut self.papers, |x| x.meta.draft),
-            pages: split(&mut self.pages, |x| x.meta.draft),
-            broken_keys: Default::default(),
-        }
-    }
-
-    /// Puts records taken out by `take_drafts` back.
-    pub fn absorb(&mut self, other: Records) {
-        self.plans.extend(other.plans);
-        self.sections.extend(other.sections);
-        self.variations.extend(other.variations);
-        self.commitments.extend(other.commitments);
-        self.metrics.extend(other.metrics);
-        self.grants.extend(other.grants);
-        self.decisions.extend(other.decisions);
-        self.panel.extend(other.panel);
-        self.responses.extend(other.responses);
-        self.papers.extend(other.papers);
-        self.pages.extend(other.pages);
-    }
-
-    /// Undoes what linking wrote into records (section order, the answers
-    /// attached to Panel recommendations), so that records linked once can
-    /// be linked again and give what a fresh parse would.
-    pub fn unlink(&mut self) {
-        for s in &mut self.sections {
-            s.order = 0;
-        }
-        for p in &mut self.panel {
-            for rec in &mut p.recommendations {
-                rec.answers.clear();
-            }
-        }
-    }
-
-    fn retain_published(&mut self) {
-        self.plans.retain(|x| !x.meta.draft);
-        self.sections.retain(|x| !x.meta.draft);
-        self.variations.retain(|x| !x.meta.draft);
-        self.commitments.retain(|x| !x.meta.draft);
-        self.metrics.retain(|x| !x.meta.draft);
-        self.grants.retain(|x| !x.meta.draft);
-        self.decisions.retain(|x| !x.meta.draft);
-        self.panel.retain(|x| !x.meta.draft);
-        self.responses.retain(|x| !x.meta.draft);
-        self.papers.retain(|x| !x.meta.draft);
-        self.pages.retain(|x| !x.meta.draft);
-    }
-
-    /// A fixed order whatever order files were read or parsed in.
-    pub fn sort(&mut self) {
-        self.plans.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-        self.sections.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-        self.variations.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-        self.commitments
-            .sort_by(|a, b| (&a.meta.file, a.order).cmp(&(&b.meta.file, b.order)));
-        self.metrics
-            .sort_by(|a, b| (&a.meta.file, a.order).cmp(&(&b.meta.file, b.order)));
-        self.grants.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-        self.decisions
-            .sort_by(|a, b| (b.date(), &b.meta.key).cmp(&(a.date(), &a.meta.key)));
-        self.panel
-            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
-        self.responses
-            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
-        self.papers
-            .sort_by(|a, b| (b.date, &b.meta.key).cmp(&(a.date, &a.meta.key)));
-        self.pages.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
-    }
-
-    /// Every record's common part, grant rows included.
-    pub fn metas(&self) -> Vec<&Meta> {
-        let mut out: Vec<&Meta> = Vec::new();
-        out.extend(self.plans.iter().map(|x| &x.meta));
-        out.extend(self.sections.iter().map(|x| &x.meta));
-        out.extend(self.variations.iter().map(|x| &x.meta));
-        out.extend(self.commitments.iter().map(|x| &x.meta));
-        out.extend(self.metrics.iter().map(|x| &x.meta));
-        for g in &self.grants {
-            out.push(&g.meta);
-            out.extend(g.rows.iter().map(|r| &r.meta));
-        }
-        out.extend(self.decisions.iter().map(|x| &x.meta));
-        out.extend(self.panel.iter().map(|x| &x.meta));
-        out.extend(self.responses.iter().map(|x| &x.meta));
-        out.extend(self.papers.iter().map(|x| &x.meta));
-        out.extend(self.pages.iter().map(|x| &x.meta));
-        out
-    }
-}
-
 /// Builds the graph and checks every reference.
 pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     order_sections(&mut records, &mut diagnostics);
     let (entries, claims) = register(&records, &mut diagnostics);
     let mut backlinks: HashMap<(Kind, String), Vec<Backlink>> = HashMap::new();
+    // The date each document carries itself, for telling apart backlinks
+    // with alike titles.
+    let dates: HashMap<(Kind, &str), Date> = records
+        .dated()
+        .into_iter()
+        .filter_map(|(meta, date)| Some(((meta.kind, meta.key.as_str()), date?)))
+        .collect();
     for meta in records.metas() {
         for r in &meta.refs {
             match check_reference(&entries, meta, r) {
@@ -307,6 +137,11 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
                         number: entries
                             .get(&(meta.kind, meta.key.clone()))
                             .and_then(|e| e.number.clone()),
+                        kind_label: meta.kind_label,
+                        date: entries
+                            .get(&(meta.kind, meta.key.clone()))
+                            .and_then(|e| e.date)
+                            .or_else(|| dates.get(&(meta.kind, meta.key.as_str())).copied()),
                     });
                 }
                 Ok(None) => {}
@@ -339,15 +174,15 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         list.sort();
         list.dedup();
     }
-    let mut site = Site {
+    let site = Site {
         config,
         records,
         entries,
         backlinks,
         timelines: HashMap::new(),
+        answers: HashMap::new(),
         claims,
     };
-    diagnostics.extend(crate::checks::run(&mut site));
     (site, diagnostics)
 }
 
@@ -355,22 +190,19 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
 pub const MEASURES_HEADING: &str = "Metrics that measure it";
 
 /// Sections take their order from their plan's `sections:` list; one that
-/// is listed but missing, or present but unlisted, is an error.
+/// is listed but missing, or present but unlisted, is an error. Their order
+/// is where they stand in `records.sections`, which is all linking changes
+/// in the records (sorting them again gives the same order).
 fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
+    let mut position: HashMap<String, usize> = HashMap::new();
     for plan in &records.plans {
         for (i, id) in plan.section_ids.iter().enumerate() {
-            let key = format!("{}/{}", plan.meta.key, id.value);
             // One that is missing is reported as a broken reference from the plan.
-            if let Some(s) = records.sections.iter_mut().find(|s| s.meta.key == key) {
-                s.order = i;
-            }
+            position.insert(format!("{}/{}", plan.meta.key, id.value), i);
         }
     }
     for s in &records.sections {
-        let listed = records.plans.iter().any(|p| {
-            p.meta.key == s.plan && p.section_ids.iter().any(|id| id.value == s.section_id)
-        });
-        if !listed {
+        if !position.contains_key(&s.meta.key) {
             diagnostics.push(
                 Diagnostic::error(
                     Some(s.meta.id_span.clone()),
@@ -383,9 +215,10 @@ fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
-    records
-        .sections
-        .sort_by(|a, b| (&a.plan, a.order).cmp(&(&b.plan, b.order)));
+    records.sections.sort_by(|a, b| {
+        let at = |s: &records::Section| position.get(&s.meta.key).copied().unwrap_or(0);
+        (&a.plan, at(a)).cmp(&(&b.plan, at(b)))
+    });
 }
 
 /// Registers every record under its kind and key, and claims every output
@@ -397,6 +230,21 @@ fn register(
 ) -> (HashMap<(Kind, String), Entry>, Claims) {
     let mut entries: HashMap<(Kind, String), Entry> = HashMap::new();
     let mut claims = Claims::built_in();
+    // The list page of each kind published from the registry alone, when
+    // the site has records of it (the others are built in).
+    let listed: BTreeSet<Kind> = records
+        .metas()
+        .iter()
+        .map(|m| m.kind)
+        .filter(|k| !records::registry::bespoke(*k) && !k.info().index.is_empty())
+        .collect();
+    for kind in listed {
+        let path = claims::page_path(kind.info().index);
+        if let Err((other_path, other)) = claims.claim(path.clone(), Claimant::KindIndex(kind)) {
+            let who = Claimant::KindIndex(kind);
+            diagnostics.push(claims::clash_diagnostic(&path, &who, &other_path, other));
+        }
+    }
     let numbers: HashMap<&str, (&Option<String>, Option<Date>)> = records
         .decisions
         .iter()
@@ -420,7 +268,6 @@ fn register(
             number,
             date,
             anchors: meta.anchors.iter().cloned().collect(),
-            file: meta.file.clone(),
         };
         let who = Claimant::Record {
             kind: meta.kind,

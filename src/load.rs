@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Span, did_you_mean};
+use crate::text::{Origin, forbidden_char, forbidden_char_error};
 
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -47,22 +48,8 @@ pub fn display_path(root: &Path, rel: &str) -> PathBuf {
 /// skipped. A file that is not UTF-8 is an error naming the byte's position.
 pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let content = root.join("content");
-    let mut diagnostics = Vec::new();
-    if !content.is_dir() {
-        diagnostics.push(
-            Diagnostic::error(
-                Some(Span::file(display_path(root, ""))),
-                "there is no content folder",
-            )
-            .with_help("run plansite in the site's folder, give it with --root, or make a new site with `plansite new DIR`"),
-        );
-        return (Vec::new(), diagnostics);
-    }
-    let (mut paths, d) = content_paths(&content);
-    diagnostics.extend(d);
+    let (paths, mut diagnostics) = text_paths(root);
     use rayon::prelude::*;
-    // Images and documents are copied as they are, not read as text.
-    paths.retain(|p| !is_binary_asset(p));
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .par_iter()
         .map(|path| {
@@ -82,6 +69,25 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics)
+}
+
+/// The text files of `root/content` that the site is made of (images and
+/// documents are copied as they are, not read), with what stopped the walk:
+/// a missing content folder, a folder that cannot be read, a symlink.
+/// `build` and `serve` both walk the folder through this.
+pub fn text_paths(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    if !content.is_dir() {
+        let d = Diagnostic::error(
+            Some(Span::file(display_path(root, ""))),
+            "there is no content folder",
+        )
+        .with_help("run plansite in the site's folder, give it with --root, or make a new site with `plansite new DIR`");
+        return (Vec::new(), vec![d]);
+    }
+    let (mut paths, diagnostics) = content_paths(&content);
+    paths.retain(|p| !is_binary_asset(p));
+    (paths, diagnostics)
 }
 
 /// Every file under `content` that the site is made of, in a fixed order
@@ -193,36 +199,6 @@ pub fn read_one(root: &Path, rel: &str, path: &Path) -> Result<SourceFile, Diagn
     };
     check_characters(&file)?;
     Ok(file)
-}
-
-/// Whether `c` may not appear in content: control characters other than
-/// tab, line feed and carriage return (a NUL or a terminal escape would be
-/// written into pages and exports), and the two private-use characters
-/// plansite uses to mark references inside its own HTML.
-pub fn forbidden_char(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || c == crate::markdown::PLACEHOLDER_START
-        || c == crate::markdown::PLACEHOLDER_END
-}
-
-/// The error for a forbidden character at `span`.
-pub fn forbidden_char_error(c: char, span: Span) -> Diagnostic {
-    if c == crate::markdown::PLACEHOLDER_START || c == crate::markdown::PLACEHOLDER_END {
-        Diagnostic::error(
-            Some(span),
-            format!(
-                "the private-use character U+{:04X} is reserved by plansite",
-                c as u32
-            ),
-        )
-        .with_help("plansite marks references with it inside pages; delete it (write references as `[[decision 004/2014]]`)")
-    } else {
-        Diagnostic::error(
-            Some(span),
-            format!("the control character U+{:04X} is not allowed in content", c as u32),
-        )
-        .with_help("delete it (it is invisible in most editors; the position shown is the first one in the file); only tab, line feed and carriage return are allowed")
-    }
 }
 
 /// Refuses a file holding a forbidden character, raw or, in YAML, as a
@@ -491,12 +467,8 @@ fn unknown_field_help(message: &str) -> Option<String> {
 /// Where a YAML string value's text starts in the file, for diagnostics
 /// inside Markdown held in YAML (the location serde-saphyr reports is the
 /// start of the scalar's content).
-pub fn scalar_origin(
-    file: &Path,
-    first_line: u32,
-    location: &serde_saphyr::Location,
-) -> crate::markdown::Origin {
-    crate::markdown::Origin {
+pub fn scalar_origin(file: &Path, first_line: u32, location: &serde_saphyr::Location) -> Origin {
+    Origin {
         file: file.to_path_buf(),
         line: location.line().max(1) as u32 + first_line - 1,
         col: location.column().max(1) as u32,

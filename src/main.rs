@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use plansite::commands;
+use plansite::diagnostics::Diagnostic;
 use plansite::pipeline::Options;
 
 #[derive(Parser)]
@@ -149,9 +150,9 @@ fn site_folder(root: &std::path::Path) -> Result<(), i32> {
         }
         Err(e) => format!("cannot read the site folder `{shown}`: {e}"),
     };
-    eprintln!("error: {problem}");
-    eprintln!(
-        "  = help: give the folder that holds content/ with --root, or make a new site with `plansite new DIR`"
+    let d = Diagnostic::error(None, problem).with_help(
+        "give the folder that holds content/ with --root, or make a new site with `plansite new DIR`",
     );
+    eprint!("{}", d.render());
     Err(2)
 }

@@ -3,14 +3,16 @@
 //! render stage swaps for links; so rendering never parses Markdown and a
 //! reference's position in the file is known exactly.
 
+use std::collections::{HashMap, HashSet};
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::refs::{Ref, Relation, parse_reference};
-
-/// Placeholder delimiters: private-use characters no author types.
-pub const PLACEHOLDER_START: char = '\u{E000}';
-pub const PLACEHOLDER_END: char = '\u{E001}';
+use crate::text::{
+    Origin, PLACEHOLDER_END, PLACEHOLDER_START, escape_html, forbidden_char, forbidden_char_error,
+    slug,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -32,18 +34,6 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
-}
-
-/// Where a Markdown text sits in its file, so diagnostics point into the
-/// file rather than into the text.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub file: std::path::PathBuf,
-    /// 1-based line of the text's first line.
-    pub line: u32,
-    /// 1-based column where every line of the text starts (indentation of a
-    /// YAML block scalar); 1 for a Markdown body.
-    pub col: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +83,14 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     let mut events: Vec<Event> = Vec::new();
     let mut list_depth = 0usize;
     let mut para_list: Option<u32> = None; // next number in a top-level ordered list
-    let mut heading: Option<(u8, Option<String>, Vec<String>, String)> = None;
+    let mut heading: Option<OpenHeading> = None;
+    // Every anchor so far, and the next suffix to try for each generated
+    // base id: repeated headings cost one lookup each, not a scan.
+    let mut ids = Ids::default();
+    // An open raw HTML block: where it starts in `events` and in the source,
+    // and its text, so a block that is only a comment can be dropped.
+    let mut html_block: Option<(usize, usize, String)> = None;
+    let mut raw_html = RawHtml::default();
     let mut text = String::new();
     // A body numbers its paragraphs one way: with `**12.**` at the start of
     // a paragraph, or else as a top-level ordered list. When it uses bold
@@ -101,28 +98,65 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     let bold_numbers = settings.numbered_paragraphs && has_bold_numbers(&prepared);
     let mut bold = BoldNumber::Idle;
 
+    // Bullet lists whose every item starts with a marker of its own
+    // (`i.`, `(a)`, `2.`): the document's markers are kept and the bullets
+    // dropped, so an item does not show two.
+    let mut marked_lists: Vec<MarkedList> = Vec::new();
     for (event, range) in Parser::new_ext(&prepared, options).into_offset_iter() {
         // Only the next step of `**N.**` keeps the match going; otherwise the
         // events already pushed stand as ordinary Markdown.
         let step = std::mem::replace(&mut bold, BoldNumber::Idle);
+        match &event {
+            Event::Start(Tag::List(None)) => marked_lists.push(MarkedList {
+                at: events.len(),
+                marked: true,
+                first_text_due: false,
+            }),
+            Event::Start(Tag::List(Some(_))) => marked_lists.push(MarkedList {
+                at: usize::MAX,
+                marked: false,
+                first_text_due: false,
+            }),
+            Event::Start(Tag::Item) => {
+                if let Some(list) = marked_lists.last_mut() {
+                    list.first_text_due = true;
+                }
+            }
+            Event::Text(t) => {
+                if let Some(list) = marked_lists.last_mut()
+                    && list.first_text_due
+                {
+                    list.first_text_due = false;
+                    list.marked &= starts_with_own_marker(t);
+                }
+            }
+            Event::End(TagEnd::List(false)) => {
+                if let Some(list) = marked_lists.pop()
+                    && list.marked
+                    && matches!(events.get(list.at), Some(Event::Start(Tag::List(None))))
+                {
+                    events[list.at] = Event::Html(CowStr::Borrowed("<ul class=\"own-markers\">\n"));
+                }
+            }
+            Event::End(TagEnd::List(true)) => {
+                marked_lists.pop();
+            }
+            _ => {}
+        }
         // A character reference (`&#x1b;`, `&#xE000;`) decodes to a
         // character refused in the file itself; the only ones the source
         // may hold are the placeholders put there above.
         if let Event::Text(t) | Event::Code(t) = &event
-            && let Some(c) = t.chars().find(|c| crate::load::forbidden_char(*c))
+            && let Some(c) = t.chars().find(|c| forbidden_char(*c))
         {
-            let count = |s: &str| {
-                s.chars()
-                    .filter(|c| crate::load::forbidden_char(*c))
-                    .count()
-            };
+            let count = |s: &str| s.chars().filter(|c| forbidden_char(*c)).count();
             if count(t) > prepared.get(range.clone()).map_or(0, count) {
-                diagnostics.push(crate::load::forbidden_char_error(c, span_at(range.start)));
+                diagnostics.push(forbidden_char_error(c, span_at(range.start)));
             }
         }
-        if let Some((_, _, _, heading_text)) = heading.as_mut() {
+        if let Some(open) = heading.as_mut() {
             match &event {
-                Event::Text(t) | Event::Code(t) => heading_text.push_str(t),
+                Event::Text(t) | Event::Code(t) => open.text.push_str(t),
                 _ => {}
             }
         }
@@ -131,32 +165,33 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 level, id, classes, ..
             }) => {
                 let level = heading_number(level);
-                heading = Some((
+                heading = Some(OpenHeading {
                     level,
-                    id.map(|i| i.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    String::new(),
-                ));
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    text: String::new(),
+                    at: events.len(),
+                });
                 // Emitted at the end, once the id is known.
                 events.push(Event::Html(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let (level, id, classes, heading_text) = heading.take().unwrap_or_default();
+                let Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    text: heading_text,
+                    at,
+                }) = heading.take()
+                else {
+                    continue;
+                };
                 let visible = strip_placeholders(&heading_text, &out.refs);
                 let explicit = id.is_some();
-                let id = id.unwrap_or_else(|| {
-                    // Generated ids are made unique: a plan repeats "How we
-                    // will measure success" under every subsection.
-                    let base = slugify(&visible);
-                    let mut candidate = base.clone();
-                    let mut n = 2;
-                    while out.anchors.contains(&candidate) {
-                        candidate = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    candidate
-                });
-                if explicit && out.anchors.contains(&id) {
+                // Generated ids are made unique: a plan repeats "How we
+                // will measure success" under every subsection.
+                let id = id.unwrap_or_else(|| ids.unique(heading_id(&visible)));
+                if explicit && ids.used.contains(&id) {
                     diagnostics.push(
                         Diagnostic::error(
                             Some(span_at(range.start)),
@@ -169,17 +204,13 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 let class_attr = if classes.is_empty() {
                     String::new()
                 } else {
-                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                    format!(" class=\"{}\"", escape_html(&classes.join(" ")))
                 };
-                let open = format!("<h{shifted} id=\"{}\"{class_attr}>", escape_attr(&id));
+                let open = format!("<h{shifted} id=\"{}\"{class_attr}>", escape_html(&id));
                 // Replace the empty marker pushed at the start.
-                if let Some(pos) = events
-                    .iter()
-                    .rposition(|e| matches!(e, Event::Html(h) if h.is_empty()))
-                {
-                    events[pos] = Event::Html(CowStr::from(open));
-                }
+                events[at] = Event::Html(CowStr::from(open));
                 events.push(Event::Html(CowStr::from(format!("</h{shifted}>\n"))));
+                ids.used.insert(id.clone());
                 out.anchors.push(id.clone());
                 out.headings.push(Heading {
                     level: shifted,
@@ -213,7 +244,13 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
             }
             Event::End(TagEnd::Strong) if matches!(step, BoldNumber::Number { .. }) => {
                 if let BoldNumber::Number { at, text_len, n } = step {
-                    let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
+                    let id = number_paragraph(
+                        &mut out,
+                        &mut ids,
+                        &mut diagnostics,
+                        n,
+                        span_at(range.start),
+                    );
                     events.truncate(at);
                     text.truncate(text_len);
                     events.push(Event::Html(CowStr::from(format!(
@@ -249,7 +286,13 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
             Event::Start(Tag::Item) if list_depth == 1 && para_list.is_some() => {
                 let n = para_list.unwrap_or(1);
                 para_list = Some(n + 1);
-                let id = number_paragraph(&mut out, &mut diagnostics, n, span_at(range.start));
+                let id = number_paragraph(
+                    &mut out,
+                    &mut ids,
+                    &mut diagnostics,
+                    n,
+                    span_at(range.start),
+                );
                 events.push(Event::Html(CowStr::from(format!(
                     "<li id=\"{id}\" value=\"{n}\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a> "
                 ))));
@@ -283,14 +326,92 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::Borrowed("</div>")));
             }
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. }) => {
+                // Only the part before a reference placeholder is the
+                // author's own text; the placeholder is checked as a
+                // reference.
+                let written = dest_url.split(PLACEHOLDER_START).next().unwrap_or("");
+                if let Some(problem) = crate::safe::url_problem(written) {
+                    diagnostics.push(
+                        Diagnostic::error(Some(span_at(range.start)), problem)
+                            .with_help(crate::safe::URL_HELP),
+                    );
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some((events.len(), range.start, String::new()));
+                events.push(event);
+            }
+            Event::Html(t) => {
+                if let Some((_, _, block)) = html_block.as_mut() {
+                    block.push_str(&t);
+                }
+                events.push(Event::Html(t));
+            }
+            Event::End(TagEnd::HtmlBlock) => match html_block.take() {
+                // An HTML comment is an author's note: it is not published.
+                Some((at, _, block)) if is_comment(&block) => events.truncate(at),
+                Some((_, start, _)) => {
+                    raw_html.found(&mut diagnostics, span_at(start));
+                    events.push(Event::End(TagEnd::HtmlBlock));
+                }
+                None => events.push(Event::End(TagEnd::HtmlBlock)),
+            },
+            Event::InlineHtml(t) => {
+                if !is_comment(&t) {
+                    raw_html.found(&mut diagnostics, span_at(range.start));
+                    events.push(Event::InlineHtml(t));
+                }
+            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(prepared.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = fix_table_headers(&html);
+    let html = fix_table_headers(&html);
+    // Raw HTML is an error unless the site allows it; either way what is
+    // published is sanitised.
+    out.html = if raw_html.count > 0 {
+        crate::safe::sanitise(&html)
+    } else {
+        html
+    };
+    raw_html.finish(&mut diagnostics);
     out.text = collapse_whitespace(&strip_placeholders(&text, &out.refs));
     (out, diagnostics)
+}
+
+/// A bullet list while its items arrive (`own-markers`).
+struct MarkedList {
+    /// Where its opening event is.
+    at: usize,
+    /// Whether every item so far starts with a marker of its own.
+    marked: bool,
+    /// An item has started and its first text has not come yet.
+    first_text_due: bool,
+}
+
+/// Whether an item's text starts with a list marker of the document's own:
+/// `i.`, `iv)`, `(a)`, `b.`, `12.`, `(3)`, followed by a space.
+fn starts_with_own_marker(text: &str) -> bool {
+    let t = text.trim_start();
+    let (inner, rest) = match t.strip_prefix('(') {
+        Some(r) => match r.split_once(')') {
+            Some((inner, rest)) => (inner, rest),
+            None => return false,
+        },
+        None => match t.find(['.', ')']) {
+            Some(i) => (&t[..i], &t[i + 1..]),
+            None => return false,
+        },
+    };
+    let roman =
+        !inner.is_empty() && inner.len() <= 6 && inner.chars().all(|c| "ivxlcdm".contains(c));
+    let letter = inner.len() == 1 && inner.chars().all(|c| c.is_ascii_lowercase());
+    let number = !inner.is_empty() && inner.len() <= 3 && inner.chars().all(|c| c.is_ascii_digit());
+    (roman || letter || number) && rest.starts_with(' ')
 }
 
 /// Where a `**N.**` paragraph number has got to while its events arrive:
@@ -313,16 +434,109 @@ fn has_bold_numbers(source: &str) -> bool {
     })
 }
 
+/// A heading whose end has not come yet: its level, explicit id and
+/// classes, its text so far, and where its opening tag goes in the events.
+struct OpenHeading {
+    level: u8,
+    id: Option<String>,
+    classes: Vec<String>,
+    text: String,
+    at: usize,
+}
+
+/// The anchors of one text, for unique ids in constant time per heading.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    /// For each generated base id, the next number to try after it.
+    next: HashMap<String, usize>,
+    paragraphs: HashSet<u32>,
+}
+
+impl Ids {
+    /// `base`, or `base-2`, `base-3` … whichever is free first. The counter
+    /// per base only moves forward, so `n` repeats cost `n` steps in all.
+    fn unique(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if !self.used.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// Raw HTML met in one text: the first piece on each of the first few lines
+/// is an error at its place (`<b>` and `</b>` on one line are one error),
+/// the rest are counted in one more. The errors are waived when `site.yaml`
+/// allows raw HTML.
+#[derive(Default)]
+struct RawHtml {
+    count: usize,
+    first: Option<Span>,
+    last_line: u32,
+}
+
+impl RawHtml {
+    const SHOWN: usize = 10;
+
+    fn found(&mut self, diagnostics: &mut Vec<Diagnostic>, span: Span) {
+        if span.line == self.last_line {
+            return;
+        }
+        self.last_line = span.line;
+        self.count += 1;
+        if self.count <= Self::SHOWN {
+            diagnostics.push(
+                Diagnostic::error(Some(span.clone()), "raw HTML is not allowed in Markdown")
+                    .with_help(crate::safe::RAW_HTML_HELP)
+                    .waived_by(crate::safe::RAW_HTML_SETTING),
+            );
+        }
+        self.first.get_or_insert(span);
+    }
+
+    fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
+        if self.count > Self::SHOWN
+            && let Some(span) = self.first
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(span),
+                    format!(
+                        "{} more pieces of raw HTML follow in this text",
+                        self.count - Self::SHOWN
+                    ),
+                )
+                .with_help(crate::safe::RAW_HTML_HELP)
+                .waived_by(crate::safe::RAW_HTML_SETTING),
+            );
+        }
+    }
+}
+
+/// Whether raw HTML is nothing but one comment, `<!-- … -->`.
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.len() >= 7 && t.find("-->") == Some(t.len() - 3)
+}
+
 /// Records paragraph `n` and returns its anchor; a number used twice is an
 /// error at `span`.
 fn number_paragraph(
     out: &mut Rendered,
+    ids: &mut Ids,
     diagnostics: &mut Vec<Diagnostic>,
     n: u32,
     span: Span,
 ) -> String {
     let id = format!("para-{n}");
-    if out.paragraphs.contains(&n) {
+    if !ids.paragraphs.insert(n) {
         diagnostics.push(
             Diagnostic::error(Some(span), format!("paragraph {n} is numbered twice")).with_help(
                 "each numbered paragraph needs its own number; check the list numbering",
@@ -330,18 +544,30 @@ fn number_paragraph(
         );
     }
     out.paragraphs.push(n);
+    ids.used.insert(id.clone());
     out.anchors.push(id.clone());
     id
 }
 
 /// pulldown-cmark writes `<th>` without a scope; header cells of a Markdown
-/// table are always column headers.
+/// table are always column headers. It aligns columns with `style`
+/// attributes, which the Content-Security-Policy blocks: classes instead.
 fn fix_table_headers(html: &str) -> String {
     if !html.contains("<th") {
         return html.to_string();
     }
-    html.replace("<th>", "<th scope=\"col\">")
-        .replace("<th style=", "<th scope=\"col\" style=")
+    let mut html = html
+        .replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=");
+    if html.contains(" style=\"text-align: ") {
+        for align in ["left", "center", "right"] {
+            html = html.replace(
+                &format!(" style=\"text-align: {align}\">"),
+                &format!(" class=\"align-{align}\">"),
+            );
+        }
+    }
+    html
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -561,41 +787,13 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// An id for a heading from its text: lower case words joined by `-`.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+/// An id for a heading from its text (its slug), or `section` when the
+/// text has no letter or digit to make one from.
+fn heading_id(text: &str) -> String {
+    match slug(text) {
+        id if id.is_empty() => "section".to_string(),
+        id => id,
     }
-    if out.is_empty() {
-        out.push_str("section");
-    }
-    out
-}
-
-pub fn escape_attr(text: &str) -> String {
-    escape_html(text)
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -720,6 +918,15 @@ mod tests {
         );
         let (_, d) = render("## A {#x}\n\n## B {#x}\n", &origin(), Settings::default());
         assert_eq!(d.len(), 1);
+        // A generated id steps over one already taken, and so does the
+        // next one after it.
+        let (r, d) = render(
+            "## A {#a-2}\n\n## A\n\n## A\n\n## A 2\n",
+            &origin(),
+            Settings::default(),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.anchors, ["a-2", "a", "a-3", "a-2-2"]);
     }
 
     #[test]
@@ -731,6 +938,40 @@ mod tests {
         );
         assert_eq!(r.headings[0].id, "rebuilding-community-policing");
         assert_eq!(r.text, "Rebuilding community policing");
+    }
+
+    #[test]
+    fn a_bullet_list_with_its_own_markers_shows_only_those() {
+        let (r, _) = render(
+            "- i. The objectives;\n- ii. The policing;\n  - (a) Community safety\n  - (b) Victims\n",
+            &origin(),
+            Settings::default(),
+        );
+        assert_eq!(
+            r.html.matches("<ul class=\"own-markers\">").count(),
+            2,
+            "{}",
+            r.html
+        );
+        // One item without a marker of its own keeps the bullets.
+        let (r, _) = render(
+            "- i. The objectives;\n- The policing\n",
+            &origin(),
+            Settings::default(),
+        );
+        assert!(!r.html.contains("own-markers"), "{}", r.html);
+        assert!(r.html.contains("<ul>"), "{}", r.html);
+        for (text, marked) in [
+            ("iv. x", true),
+            ("(a) x", true),
+            ("b) x", true),
+            ("12. x", true),
+            ("Item x", false),
+            ("i.x", false),
+            ("e.g. x", false),
+        ] {
+            assert_eq!(starts_with_own_marker(text), marked, "{text}");
+        }
     }
 
     #[test]

@@ -17,18 +17,26 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
+
+/// One output file: what every stage that makes files (pages, search,
+/// exports, assets) hands to the write.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The file every output holds, saying plansite wrote the folder and may
 /// replace it. It is not a page: no sitemap, export or index lists it.
-pub const MARKER: &str = ".plansite-output";
+pub(crate) const MARKER: &str = ".plansite-output";
 
 const MARKER_TEXT: &str = "This folder was written by `plansite build`, which replaces it as a whole\n\
 on every build. Keep nothing of your own in it.\n";
 
 /// A checked output folder: the place a build may replace.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// Absolute, with symbolic links and `..` resolved.
     path: PathBuf,
     /// As the user gave it, for messages.
@@ -37,7 +45,7 @@ pub struct Target {
 
 /// How the new output was put in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Swap {
+pub(crate) enum Swap {
     /// There was no output: one rename.
     Renamed,
     /// The new and the old folder were exchanged in one step, so readers
@@ -50,11 +58,11 @@ pub enum Swap {
 
 /// What writing did besides the files.
 #[derive(Debug)]
-pub struct Written {
-    pub swap: Swap,
+pub(crate) struct Written {
+    pub(crate) swap: Swap,
     /// Leftovers with a build's name that are not plansite's, or could not
     /// be removed.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// What is at the output's place now.
@@ -75,7 +83,7 @@ enum State {
 /// Checks that `output` may be replaced by a build of the site at `root`,
 /// before anything is built, moved or made. Every refusal names the folder
 /// and says what to do instead.
-pub fn target(output: &Path, root: &Path) -> Result<Target, Diagnostic> {
+pub(crate) fn target(output: &Path, root: &Path) -> Result<Target, Diagnostic> {
     let shown = output.display().to_string();
     let cannot_read = |e: io::Error| {
         Diagnostic::error(None, format!("cannot use `{shown}` as the output: {e}"))
@@ -240,14 +248,10 @@ fn legacy(path: &Path) -> bool {
 }
 
 impl Target {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Writes `files` into a new folder beside the output and swaps it in;
     /// first removes what killed builds of this output left behind. Paths
     /// are checked to stay inside the output.
-    pub fn write(&self, files: &[OutputFile]) -> io::Result<Written> {
+    pub(crate) fn write(&self, files: &[OutputFile]) -> io::Result<Written> {
         let parent = self.path.parent().unwrap_or(Path::new("/"));
         let name = self
             .path
@@ -480,7 +484,11 @@ fn clean_debris(parent: &Path, name: &str) -> Vec<Diagnostic> {
 
 /// Writes files under `dir`, creating folders as needed; a file identical to
 /// its namesake under `previous` is linked to it instead.
-pub fn write_tree(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> io::Result<()> {
+pub(crate) fn write_tree(
+    dir: &Path,
+    files: &[OutputFile],
+    previous: Option<&Path>,
+) -> io::Result<()> {
     // Checked before any folder is made, so a bad path creates nothing.
     if let Some(f) = files
         .iter()

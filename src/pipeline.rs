@@ -5,9 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::Site;
-use crate::render::{self, OutputFile, Theme};
+use crate::load::SourceFile;
+use crate::output::OutputFile;
+use crate::records::metric::Series;
+use crate::records::{Parsed, Records};
+use crate::render::{self, Theme};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -19,8 +28,8 @@ pub struct Options {
 }
 
 #[derive(Debug, Default, Clone)]
-pub struct Timings {
-    pub phases: Vec<(&'static str, Duration)>,
+pub(crate) struct Timings {
+    pub(crate) phases: Vec<(&'static str, Duration)>,
 }
 
 impl Timings {
@@ -33,11 +42,11 @@ impl Timings {
 
 /// What a successful run produced.
 pub struct Output {
-    pub site: Site,
+    pub(crate) site: Site,
     pub files: Vec<OutputFile>,
-    pub pages: usize,
-    pub search: Option<crate::search::SearchStats>,
-    pub timings: Timings,
+    pub(crate) pages: usize,
+    pub(crate) search: Option<crate::search::SearchStats>,
+    pub(crate) timings: Timings,
 }
 
 /// Runs every stage. Errors from all stages that could run are returned
@@ -51,8 +60,8 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     diagnostics.extend(d);
     let t = timings.record("load", started);
 
-    let config = crate::config::parse(&files, &options.root, options.base_url.as_deref());
-    let (records, d) = crate::link::parse_all(&files, options.include_drafts);
+    let config = configure(&files, options);
+    let (records, d) = parse_all(&files, options.include_drafts);
     diagnostics.extend(d);
     drop(files);
     let t = timings.record("parse", t);
@@ -68,8 +77,7 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
             return (None, diagnostics);
         }
     };
-    let (site, d) = crate::link::link(config, records);
-    diagnostics.extend(d);
+    let site = link(config, records, &mut diagnostics);
     let t = timings.record("link", t);
 
     let theme = match theme {
@@ -87,9 +95,9 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     let (mut out, d) =
         render::pages::render_all(&site, &theme, jobs, &options.root, options.live_reload);
     diagnostics.extend(d);
-    let (assets, d) = static_files(&site, &theme, &options.root);
-    out.extend(assets);
-    diagnostics.extend(d);
+    let statics = static_files(&site, &theme, &options.root);
+    out.extend(statics.files);
+    diagnostics.extend(statics.diagnostics);
     let t = timings.record("render", t);
 
     let (files, stats) = search_files(&site);
@@ -115,23 +123,135 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
     )
 }
 
-/// Files published as they are: binary assets under `content/` and the
-/// theme's static files; and the check that the logo exists.
-pub fn static_files(site: &Site, theme: &Theme, root: &Path) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+// The stages, each one function that `run` and the serve engine
+// (`crate::serve::incremental`) both call: the engine only keeps their
+// results between changes.
+
+/// Stage 2 for one file: its records, its diagnostics and, when it did not
+/// parse, the keys it names (so references to them are not reported again).
+pub(crate) struct ParsedFile {
+    pub(crate) parsed: Parsed,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) salvaged: Vec<String>,
+}
+
+pub(crate) fn parse_file(file: &SourceFile) -> ParsedFile {
+    let (parsed, diagnostics) = crate::records::parse_file(file);
+    let salvaged = if diagnostics.iter().any(Diagnostic::is_error) {
+        crate::records::salvage_keys(file)
+    } else {
+        Vec::new()
+    };
+    ParsedFile {
+        parsed,
+        diagnostics,
+        salvaged,
+    }
+}
+
+/// The end of stage 2, once every file's records are in `records`: the keys
+/// of files that failed, metric series attached, drafts taken out (unless
+/// asked for) and a fixed order. Returns the drafts.
+pub(crate) fn settle(
+    records: &mut Records,
+    series: Vec<Series>,
+    broken: HashSet<String>,
+    include_drafts: bool,
+    diagnostics: &mut Diagnostics,
+) -> Records {
+    records.broken_keys = broken;
+    diagnostics.extend(crate::records::metric::attach_series(
+        &mut records.metrics,
+        series,
+    ));
+    let drafts = if include_drafts {
+        Records::default()
+    } else {
+        records.take_drafts()
+    };
+    records.sort();
+    drafts
+}
+
+/// Stage 2 for a whole site: every file parsed in parallel, then settled.
+/// Drafts are dropped here unless asked for, so no later stage sees them.
+pub(crate) fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Diagnostics) {
+    let parsed: Vec<ParsedFile> = files.par_iter().map(parse_file).collect();
+    let mut records = Records::default();
+    let mut diagnostics = Diagnostics::default();
+    let mut series = Vec::new();
+    let mut broken = HashSet::new();
+    for p in parsed {
+        diagnostics.extend(p.diagnostics);
+        broken.extend(p.salvaged);
+        series.extend(records.add(p.parsed));
+    }
+    settle(
+        &mut records,
+        series,
+        broken,
+        include_drafts,
+        &mut diagnostics,
+    );
+    (records, diagnostics)
+}
+
+/// `site.yaml`, from the files read (`files` may hold only it).
+pub(crate) fn configure(
+    files: &[SourceFile],
+    options: &Options,
+) -> Result<SiteConfig, Vec<Diagnostic>> {
+    crate::config::parse(files, &options.root, options.base_url.as_deref())
+}
+
+/// Stage 3: the site graph and the checks about meaning (`crate::checks`),
+/// with the diagnostics the settings waive dropped from what came before.
+pub(crate) fn link(config: SiteConfig, records: Records, diagnostics: &mut Diagnostics) -> Site {
+    diagnostics.waive(&config.waivers());
+    let (mut site, d) = crate::link::link(config, records);
+    diagnostics.extend(d);
+    diagnostics.extend(crate::checks::run(&mut site));
+    site
+}
+
+/// Files published as they are: binary assets under `content/`, the
+/// theme's static files and the brand stylesheet; and the check that the
+/// logo exists.
+pub(crate) struct StaticFiles {
+    pub files: Vec<OutputFile>,
+    /// Who claims each file's path, so a later rebuild that keeps the files
+    /// can check them against new records and aliases
+    /// (`crate::claims::claim_assets`). `_headers` is built in and claimed
+    /// with the pages.
+    pub(crate) claimants: Vec<(String, crate::claims::Claimant)>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+pub(crate) fn static_files(site: &Site, theme: &Theme, root: &Path) -> StaticFiles {
+    use crate::claims::Claimant;
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     let assets = crate::load::binary_assets(root);
+    let brand = site.config.branding.stylesheet();
+    let claimants: Vec<(String, Claimant)> = assets
+        .iter()
+        .map(|(path, file)| (path.clone(), crate::claims::asset(file)))
+        .chain(
+            theme
+                .asset_names
+                .iter()
+                .map(|(name, path)| (path.clone(), Claimant::Theme(name.clone()))),
+        )
+        .chain(
+            brand
+                .as_ref()
+                .map(|(path, _)| (path.clone(), Claimant::BuiltIn("the brand stylesheet"))),
+        )
+        .collect();
     // Assets take paths no page, alias or data file has (`crate::claims`).
     diagnostics.extend(crate::claims::claim_assets(
         &site.claims,
-        assets
-            .iter()
-            .map(|(path, file)| (path.as_str(), crate::claims::asset(file)))
-            .chain(
-                theme.asset_names.iter().map(|(name, path)| {
-                    (path.as_str(), crate::claims::Claimant::Theme(name.clone()))
-                }),
-            ),
+        claimants.iter().map(|(p, who)| (p.as_str(), who.clone())),
     ));
     for (path, file) in assets {
         match std::fs::read(&file) {
@@ -150,11 +270,27 @@ pub fn static_files(site: &Site, theme: &Theme, root: &Path) -> (Vec<OutputFile>
             bytes: bytes.clone(),
         });
     }
-    (out, diagnostics)
+    if let Some((path, css)) = brand {
+        out.push(OutputFile {
+            path,
+            bytes: css.into_bytes(),
+        });
+    }
+    // HTTP headers for hosts that read `_headers`: the theme's
+    // Content-Security-Policy and the usual hardening headers.
+    out.push(OutputFile {
+        path: "_headers".to_string(),
+        bytes: crate::safe::headers_file().into_bytes(),
+    });
+    StaticFiles {
+        files: out,
+        claimants,
+        diagnostics,
+    }
 }
 
 /// The search index's files.
-pub fn search_files(site: &Site) -> (Vec<OutputFile>, crate::search::SearchStats) {
+pub(crate) fn search_files(site: &Site) -> (Vec<OutputFile>, crate::search::SearchStats) {
     let search = crate::search_docs::build(site);
     let files = search
         .files
@@ -162,6 +298,22 @@ pub fn search_files(site: &Site) -> (Vec<OutputFile>, crate::search::SearchStats
         .map(|(path, bytes)| OutputFile { path, bytes })
         .collect();
     (files, search.stats)
+}
+
+/// The warning for a search index a one-word query would fetch too much
+/// of: `build` prints it, `serve` shows it with the other warnings.
+pub(crate) fn search_budget_warning(stats: &crate::search::SearchStats) -> Option<Diagnostic> {
+    stats.over_budget().then(|| {
+        Diagnostic::warning(
+            None,
+            format!(
+                "search: a one-word query may fetch up to {} bytes (gzip: manifest, largest term shard, a page of result fragments), over the budget of {} bytes",
+                stats.worst_query_gzip_bytes,
+                crate::search::QUERY_BUDGET_BYTES,
+            ),
+        )
+        .with_help("see README, Search")
+    })
 }
 
 /// Renders diagnostics for the terminal, errors first within each file.
@@ -183,6 +335,37 @@ pub fn report(diagnostics: Diagnostics) -> String {
     out
 }
 
-pub fn error_at(path: &Path, message: String) -> Diagnostic {
+pub(crate) fn error_at(path: &Path, message: String) -> Diagnostic {
     Diagnostic::error(Some(crate::diagnostics::Span::file(path)), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_a_build_is_claimed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        let options = Options {
+            root: root.clone(),
+            include_drafts: false,
+            base_url: None,
+            live_reload: false,
+        };
+        let (output, d) = run(&options);
+        let output = output.unwrap_or_else(|| panic!("{}", report(d)));
+        let theme = Theme::load(&root).unwrap_or_else(|_| panic!("theme"));
+        let assets: Vec<String> = crate::load::binary_assets(&root)
+            .into_iter()
+            .map(|(p, _)| p)
+            .chain(theme.assets.iter().map(|(p, _)| p.clone()))
+            .collect();
+        for f in &output.files {
+            assert!(
+                output.site.claims.covers(&f.path) || assets.contains(&f.path),
+                "{} is written but not claimed",
+                f.path
+            );
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! date, ids, amounts and plain text. Confidential bodies never reach here
 //! (they were dropped at parse time); drafts were dropped before linking.
 
+use rayon::prelude::*;
+
 use crate::link::Site;
 use crate::records::Meta;
 use crate::search::thesaurus::{Thesaurus, default_groups};
@@ -123,29 +125,36 @@ pub fn build(site: &Site) -> SearchOutput {
             docs.push(d);
         }
     }
-    for x in &r.decisions {
-        // A confidential decision has no notice: its stub is all there is.
-        let n = x.notice.as_ref();
-        let text = join([
-            n.and_then(|n| n.executive_summary.as_ref())
-                .map(|m| m.text.as_str()),
-            n.and_then(|n| n.decision.as_ref()).map(|m| m.text.as_str()),
-            n.and_then(|n| n.body.as_ref()).map(|m| m.text.as_str()),
-            x.confidential_reason.as_deref(),
-            n.and_then(|n| n.category.as_deref()),
-        ]);
-        let mut d = base(&x.meta, text);
-        d.number = x.number.clone();
-        d.date = x.date().map(|d| d.iso());
-        // Who signed a published notice, and its contact officer. A
-        // confidential decision has no notice, so its people are never read.
-        if let Some(n) = n {
-            d.people.extend(n.signed_by.clone());
-            d.people
-                .extend(n.contact_officer.as_ref().and_then(|o| o.name.clone()));
-        }
-        docs.push(d);
-    }
+    // Most records are decisions, and most of their text is copied here: on
+    // both cores.
+    let decisions: Vec<Owned> = r
+        .decisions
+        .par_iter()
+        .map(|x| {
+            // A confidential decision has no notice: its stub is all there is.
+            let n = x.notice.as_ref();
+            let text = join([
+                n.and_then(|n| n.executive_summary.as_ref())
+                    .map(|m| m.text.as_str()),
+                n.and_then(|n| n.decision.as_ref()).map(|m| m.text.as_str()),
+                n.and_then(|n| n.body.as_ref()).map(|m| m.text.as_str()),
+                x.confidential_reason.as_deref(),
+                n.and_then(|n| n.category.as_deref()),
+            ]);
+            let mut d = base(&x.meta, text);
+            d.number = x.number.clone();
+            d.date = x.date().map(|d| d.iso());
+            // Who signed a published notice, and its contact officer. A
+            // confidential decision has no notice, so its people are never read.
+            if let Some(n) = n {
+                d.people.extend(n.signed_by.clone());
+                d.people
+                    .extend(n.contact_officer.as_ref().and_then(|o| o.name.clone()));
+            }
+            d
+        })
+        .collect();
+    docs.extend(decisions);
     for x in &r.panel {
         let recs: Vec<&str> = x
             .recommendations
@@ -198,6 +207,17 @@ pub fn build(site: &Site) -> SearchOutput {
             &x.meta,
             x.body.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
         ));
+    }
+    // Kinds published from the registry alone.
+    for kind in crate::types::Kind::ALL
+        .into_iter()
+        .filter(|k| !crate::records::registry::bespoke(*k))
+    {
+        for g in r.of_kind(kind) {
+            let mut d = base(g.meta, g.text());
+            d.date = g.date.map(|d| d.iso());
+            docs.push(d);
+        }
     }
     let ids: Vec<Vec<&str>> = docs
         .iter()

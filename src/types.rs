@@ -6,7 +6,7 @@ use std::fmt;
 /// Every kind of record the site publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub(crate) enum Kind {
     Plan,
     Section,
     Variation,
@@ -18,11 +18,55 @@ pub enum Kind {
     Panel,
     Response,
     Paper,
+    Meeting,
     Page,
 }
 
+/// What the site says about a kind, in one place: how references, pages,
+/// lists and addresses name it.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// The word used in references: `[[decision 004/2014]]`.
+    pub keyword: &'static str,
+    pub label: &'static str,
+    pub plural_label: &'static str,
+    /// Where its records' pages sit: `decisions/` gives `decisions/<key>/`.
+    pub prefix: &'static str,
+    /// The page that lists its records (`""` when there is none).
+    pub index: &'static str,
+    /// The template of its records' pages.
+    pub template: &'static str,
+    /// The first line of its list page, when the page is made from this
+    /// table (kinds with no list code of their own).
+    pub intro: &'static str,
+    /// The default theme's page template for it, when the kind brings its
+    /// own (the older kinds' are listed in `render::theme::DEFAULT_FILES`).
+    pub default_template: Option<&'static str>,
+}
+
+const fn info(
+    keyword: &'static str,
+    label: &'static str,
+    plural_label: &'static str,
+    prefix: &'static str,
+    index: &'static str,
+    template: &'static str,
+    intro: &'static str,
+) -> KindInfo {
+    KindInfo {
+        keyword,
+        label,
+        plural_label,
+        prefix,
+        index,
+        template,
+        intro,
+        default_template: None,
+    }
+}
+
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub(crate) const ALL: [Kind; 13] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -34,63 +78,147 @@ impl Kind {
         Kind::Panel,
         Kind::Response,
         Kind::Paper,
+        Kind::Meeting,
         Kind::Page,
     ];
 
-    /// The word used in references: `[[decision 004/2014]]`.
-    pub fn keyword(self) -> &'static str {
+    pub(crate) fn info(self) -> &'static KindInfo {
+        const PLAN: KindInfo = info("plan", "Plan", "Plans", "plan/", "plan/", "plan.html", "");
+        const SECTION: KindInfo = info(
+            "section",
+            "Plan section",
+            "Plan sections",
+            "plan/",
+            "plan/",
+            "section.html",
+            "",
+        );
+        const VARIATION: KindInfo = info(
+            "variation",
+            "Plan variation",
+            "Plan variations",
+            "variations/",
+            "variations/",
+            "variation.html",
+            "",
+        );
+        const COMMITMENT: KindInfo = info(
+            "commitment",
+            "Commitment",
+            "Commitments",
+            "commitments/",
+            "commitments/",
+            "commitment.html",
+            "",
+        );
+        const METRIC: KindInfo = info(
+            "metric",
+            "Metric",
+            "Metrics",
+            "metrics/",
+            "metrics/",
+            "metric.html",
+            "",
+        );
+        const GRANTS: KindInfo = info(
+            "grants",
+            "Grants table",
+            "Grants tables",
+            "grants/",
+            "grants/",
+            "grants.html",
+            "",
+        );
+        const GRANT: KindInfo = info(
+            "grant",
+            "Grant",
+            "Grants",
+            "grants/",
+            "grants/",
+            "grant.html",
+            "",
+        );
+        const DECISION: KindInfo = info(
+            "decision",
+            "Decision",
+            "Decisions",
+            "decisions/",
+            "decisions/",
+            "decision.html",
+            "",
+        );
+        const PANEL: KindInfo = info(
+            "panel",
+            "Panel document",
+            "Panel documents",
+            "panel/",
+            "panel/",
+            "panel.html",
+            "",
+        );
+        const RESPONSE: KindInfo = info(
+            "response",
+            "Response",
+            "Responses",
+            "responses/",
+            "responses/",
+            "response.html",
+            "",
+        );
+        const PAPER: KindInfo = info(
+            "paper",
+            "Meeting paper",
+            "Meeting papers",
+            "papers/",
+            "papers/",
+            "paper.html",
+            "",
+        );
+        const MEETING: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/meeting.html")),
+            ..info(
+                "meeting",
+                "Meeting",
+                "Meetings",
+                "meetings/",
+                "meetings/",
+                "meeting.html",
+                "Meetings of the Police and Crime Panel, boards and other bodies, with their agendas, papers and minutes.",
+            )
+        };
+        const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
-            Kind::Plan => "plan",
-            Kind::Section => "section",
-            Kind::Variation => "variation",
-            Kind::Commitment => "commitment",
-            Kind::Metric => "metric",
-            Kind::Grants => "grants",
-            Kind::Grant => "grant",
-            Kind::Decision => "decision",
-            Kind::Panel => "panel",
-            Kind::Response => "response",
-            Kind::Paper => "paper",
-            Kind::Page => "page",
+            Kind::Plan => &PLAN,
+            Kind::Section => &SECTION,
+            Kind::Variation => &VARIATION,
+            Kind::Commitment => &COMMITMENT,
+            Kind::Metric => &METRIC,
+            Kind::Grants => &GRANTS,
+            Kind::Grant => &GRANT,
+            Kind::Decision => &DECISION,
+            Kind::Panel => &PANEL,
+            Kind::Response => &RESPONSE,
+            Kind::Paper => &PAPER,
+            Kind::Meeting => &MEETING,
+            Kind::Page => &PAGE,
         }
     }
 
-    pub fn from_keyword(word: &str) -> Option<Kind> {
+    /// The word used in references: `[[decision 004/2014]]`.
+    pub(crate) fn keyword(self) -> &'static str {
+        self.info().keyword
+    }
+
+    pub(crate) fn from_keyword(word: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.keyword() == word)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Plan => "Plan",
-            Kind::Section => "Plan section",
-            Kind::Variation => "Plan variation",
-            Kind::Commitment => "Commitment",
-            Kind::Metric => "Metric",
-            Kind::Grants => "Grants table",
-            Kind::Grant => "Grant",
-            Kind::Decision => "Decision",
-            Kind::Panel => "Panel document",
-            Kind::Response => "Response",
-            Kind::Paper => "Meeting paper",
-            Kind::Page => "Page",
-        }
+    pub(crate) fn label(self) -> &'static str {
+        self.info().label
     }
 
-    pub fn plural_label(self) -> &'static str {
-        match self {
-            Kind::Plan => "Plans",
-            Kind::Section => "Plan sections",
-            Kind::Variation => "Plan variations",
-            Kind::Commitment => "Commitments",
-            Kind::Metric => "Metrics",
-            Kind::Grants => "Grants tables",
-            Kind::Grant => "Grants",
-            Kind::Decision => "Decisions",
-            Kind::Panel => "Panel documents",
-            Kind::Response => "Responses",
-            Kind::Paper => "Meeting papers",
-            Kind::Page => "Pages",
-        }
+    pub(crate) fn plural_label(self) -> &'static str {
+        self.info().plural_label
     }
 }
 
@@ -110,7 +238,7 @@ pub struct DecisionNumber {
 impl DecisionNumber {
     pub fn new(written: &str) -> Option<DecisionNumber> {
         let written = written.trim();
-        if slug_of_number(written).is_empty() {
+        if crate::text::slug(written).is_empty() {
             return None;
         }
         Some(DecisionNumber {
@@ -118,7 +246,7 @@ impl DecisionNumber {
         })
     }
 
-    pub fn as_written(&self) -> &str {
+    pub(crate) fn as_written(&self) -> &str {
         &self.written
     }
 
@@ -126,7 +254,7 @@ impl DecisionNumber {
     /// letters and digits becomes one `-`. `004/2014` → `004-2014`,
     /// `PCC-DN 1956` → `pcc-dn-1956`, `63 – 2014` → `63-2014`.
     pub fn slug(&self) -> String {
-        slug_of_number(&self.written)
+        crate::text::slug(&self.written)
     }
 }
 
@@ -136,26 +264,9 @@ impl fmt::Display for DecisionNumber {
     }
 }
 
-fn slug_of_number(written: &str) -> String {
-    let mut out = String::new();
-    let mut pending_dash = false;
-    for c in written.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            pending_dash = true;
-        }
-    }
-    out
-}
-
 /// Is this a valid record id: lower case letters, digits, `-`, `.` and `/`
 /// (the last only where a kind allows nesting), not starting with a symbol.
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
@@ -168,10 +279,10 @@ pub fn valid_id(id: &str) -> bool {
 
 /// A calendar date, `YYYY-MM-DD` in content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(jiff::civil::Date);
+pub(crate) struct Date(jiff::civil::Date);
 
 impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
+    pub(crate) fn parse(text: &str) -> Option<Date> {
         let text = text.trim();
         if text.len() != 10 {
             return None;
@@ -179,21 +290,21 @@ impl Date {
         text.parse::<jiff::civil::Date>().ok().map(Date)
     }
 
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         self.0.strftime("%Y-%m-%d").to_string()
     }
 
     /// "5 March 2014", the GOV.UK style.
-    pub fn long(&self) -> String {
+    pub(crate) fn long(&self) -> String {
         format!("{} {}", self.0.day(), self.0.strftime("%B %Y"))
     }
 
-    pub fn year(&self) -> i16 {
+    pub(crate) fn year(&self) -> i16 {
         self.0.year()
     }
 
     /// Months between two dates, rounded down.
-    pub fn months_until(&self, later: Date) -> i32 {
+    pub(crate) fn months_until(&self, later: Date) -> i32 {
         let years = i32::from(later.0.year()) - i32::from(self.0.year());
         let months = i32::from(later.0.month()) - i32::from(self.0.month());
         let mut total = years * 12 + months;
@@ -225,20 +336,20 @@ impl fmt::Display for Date {
 /// An exact decimal number: `mantissa × 10^-scale`. Money and metric values
 /// are never floating point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Decimal {
+pub(crate) struct Decimal {
     mantissa: i128,
     scale: u32,
 }
 
 impl Decimal {
-    pub const ZERO: Decimal = Decimal {
+    pub(crate) const ZERO: Decimal = Decimal {
         mantissa: 0,
         scale: 0,
     };
 
     /// Parses `3863`, `3,863`, `-1.25`, `201.3`. Thousands separators must
     /// be in groups of three; no currency symbols (the unit says that).
-    pub fn parse(text: &str) -> Option<Decimal> {
+    pub(crate) fn parse(text: &str) -> Option<Decimal> {
         let text = text.trim();
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -273,7 +384,7 @@ impl Decimal {
         })
     }
 
-    pub fn from_int(value: i64) -> Decimal {
+    pub(crate) fn from_int(value: i64) -> Decimal {
         Decimal {
             mantissa: i128::from(value),
             scale: 0,
@@ -289,7 +400,7 @@ impl Decimal {
 
     /// The sum, or `None` when it is too large to hold: totals never wrap
     /// round to a wrong (negative) figure.
-    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+    pub(crate) fn checked_add(self, other: Decimal) -> Option<Decimal> {
         let scale = self.scale.max(other.scale);
         Some(
             Decimal {
@@ -300,14 +411,14 @@ impl Decimal {
         )
     }
 
-    pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
+    pub(crate) fn checked_sub(self, other: Decimal) -> Option<Decimal> {
         self.checked_add(Decimal {
             mantissa: other.mantissa.checked_neg()?,
             scale: other.scale,
         })
     }
 
-    pub fn checked_mul_int(self, factor: i128) -> Option<Decimal> {
+    pub(crate) fn checked_mul_int(self, factor: i128) -> Option<Decimal> {
         Some(
             Decimal {
                 mantissa: self.mantissa.checked_mul(factor)?,
@@ -319,23 +430,14 @@ impl Decimal {
 
     /// The magnitude; saturates at the largest value for the one
     /// mantissa that has no positive counterpart.
-    pub fn abs(self) -> Decimal {
+    pub(crate) fn abs(self) -> Decimal {
         Decimal {
             mantissa: self.mantissa.saturating_abs(),
             scale: self.scale,
         }
     }
 
-    /// Half of one unit in the last decimal place written: the most a
-    /// correctly rounded figure can be off by.
-    pub fn half_last_place(self) -> Decimal {
-        Decimal {
-            mantissa: 5,
-            scale: self.scale + 1,
-        }
-    }
-
-    pub fn scale(self) -> u32 {
+    pub(crate) fn scale(self) -> u32 {
         self.scale
     }
 
@@ -348,12 +450,12 @@ impl Decimal {
     }
 
     /// Only for drawing charts: geometry, never arithmetic on money.
-    pub fn to_f64(self) -> f64 {
+    pub(crate) fn to_f64(self) -> f64 {
         self.mantissa as f64 / 10f64.powi(self.scale as i32)
     }
 
     /// Plain form for data files: `3863000`, `201.3`.
-    pub fn plain(self) -> String {
+    pub(crate) fn plain(self) -> String {
         let n = self.normalised();
         let digits = n.mantissa.abs().to_string();
         let sign = if n.mantissa < 0 { "-" } else { "" };
@@ -367,7 +469,7 @@ impl Decimal {
     }
 
     /// With thousands separators, for people: `3,863`, `201.3`.
-    pub fn grouped(self) -> String {
+    pub(crate) fn grouped(self) -> String {
         let plain = self.plain();
         let (sign, rest) = match plain.strip_prefix('-') {
             Some(r) => ("-", r),
@@ -445,14 +547,14 @@ fn valid_grouping(int_part: &str) -> bool {
 
 /// The unit every amount of a grants table is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoneyUnit {
+pub(crate) enum MoneyUnit {
     Pounds,
     Thousands,
     Millions,
 }
 
 impl MoneyUnit {
-    pub fn parse(text: &str) -> Option<MoneyUnit> {
+    pub(crate) fn parse(text: &str) -> Option<MoneyUnit> {
         match text.trim().replace('’', "'").as_str() {
             "£" | "GBP" | "pounds" => Some(MoneyUnit::Pounds),
             "£000s" | "£000" | "£000's" | "£k" => Some(MoneyUnit::Thousands),
@@ -461,7 +563,7 @@ impl MoneyUnit {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             MoneyUnit::Pounds => "£",
             MoneyUnit::Thousands => "£000s",
@@ -469,7 +571,7 @@ impl MoneyUnit {
         }
     }
 
-    pub fn multiplier(self) -> i128 {
+    pub(crate) fn multiplier(self) -> i128 {
         match self {
             MoneyUnit::Pounds => 1,
             MoneyUnit::Thousands => 1_000,
@@ -481,35 +583,35 @@ impl MoneyUnit {
 /// The largest amount of money a grants table may state, in pounds: £1
 /// trillion, far past any police budget, so that a typing slip (or a hostile
 /// figure) is an error rather than an overflowing total.
-pub const MAX_POUNDS: i64 = 1_000_000_000_000;
+pub(crate) const MAX_POUNDS: i64 = 1_000_000_000_000;
 
 /// An amount of money in a stated unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Money {
-    pub amount: Decimal,
-    pub unit: MoneyUnit,
+pub(crate) struct Money {
+    pub(crate) amount: Decimal,
+    pub(crate) unit: MoneyUnit,
 }
 
 impl Money {
     /// The amount in pounds; `None` only past what the number type holds
     /// (grants tables refuse amounts over `MAX_POUNDS` long before).
-    pub fn in_pounds(self) -> Option<Decimal> {
+    pub(crate) fn in_pounds(self) -> Option<Decimal> {
         self.amount.checked_mul_int(self.unit.multiplier())
     }
 
     /// Whether the amount is more than `MAX_POUNDS` either way.
-    pub fn too_large(self) -> bool {
+    pub(crate) fn too_large(self) -> bool {
         self.in_pounds()
             .is_none_or(|p| p.abs() > Decimal::from_int(MAX_POUNDS))
     }
 
     /// As printed in the table: `3,863` (the unit is in the column header).
-    pub fn as_in_table(self) -> String {
+    pub(crate) fn as_in_table(self) -> String {
         self.amount.grouped()
     }
 
     /// Fully spelled for people: `£3,863,000`.
-    pub fn pounds_display(self) -> String {
+    pub(crate) fn pounds_display(self) -> String {
         match self.in_pounds() {
             Some(p) => format!("£{}", p.grouped()),
             None => format!("{} {}", self.amount.grouped(), self.unit.label()),
@@ -519,7 +621,7 @@ impl Money {
 
 /// A reporting period of a metric series.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Period {
+pub(crate) struct Period {
     /// Sort key: start year, then start month.
     key: (i32, u32, u32),
     written: String,
@@ -527,7 +629,7 @@ pub struct Period {
 
 impl Period {
     /// `2022-Q1`, `2022-03`, `2021-22` (financial year), `2022`.
-    pub fn parse(text: &str) -> Option<Period> {
+    pub(crate) fn parse(text: &str) -> Option<Period> {
         let t = text.trim();
         let year = |s: &str| -> Option<i32> {
             (s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))
@@ -562,12 +664,12 @@ impl Period {
         })
     }
 
-    pub fn as_written(&self) -> &str {
+    pub(crate) fn as_written(&self) -> &str {
         &self.written
     }
 
     /// For people: "2022 Q1", "March 2022", "2021/22", "2022".
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let (y, m, len) = self.key;
         match len {
             3 => format!("{y} Q{}", (m - 1) / 3 + 1),

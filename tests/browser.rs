@@ -511,3 +511,71 @@ fn search_works_in_the_browser_at_the_root_and_under_a_sub_path() {
         "no summary line in the output"
     );
 }
+
+/// On a phone every number is on screen: at 320 px every table cell's text
+/// of the repo's site and the fixture site is inside the viewport and
+/// visible, labelled by its column when the headers are hidden, and chart
+/// text renders at 12 px or more (`tests/browser/phone.mjs`).
+#[test]
+fn every_table_cell_and_chart_label_is_readable_at_320_px() {
+    const TEST: &str = "every_table_cell_and_chart_label_is_readable_at_320_px";
+    let mut missing = missing_prerequisites();
+    // phone.mjs needs no validator, so no Java.
+    missing.retain(|m| !m.contains("java") && !m.contains("vnu-jar"));
+    if !missing.is_empty() {
+        report_missing(TEST, &missing.join("\n  - "));
+        return;
+    }
+    let mut outs = Vec::new();
+    for site_root in [
+        crate_root(),
+        crate_root().join("tests").join("fixtures").join("site"),
+    ] {
+        let out = tempfile::Builder::new()
+            .prefix("plansite-phone-")
+            .tempdir()
+            .expect("create temp dir");
+        let built = Command::new(env!("CARGO_BIN_EXE_plansite"))
+            .arg("build")
+            .arg("--root")
+            .arg(&site_root)
+            .arg("--output")
+            .arg(out.path())
+            .output()
+            .expect("run plansite build");
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        outs.push(out);
+    }
+    let mut cmd = Command::new("node");
+    cmd.arg(browser_dir().join("phone.mjs"));
+    for out in &outs {
+        cmd.arg("--site").arg(out.path());
+    }
+    let run = cmd
+        .current_dir(crate_root())
+        .output()
+        .expect("start node tests/browser/phone.mjs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    println!("{stdout}");
+    eprintln!("{}", String::from_utf8_lossy(&run.stderr));
+    if run.status.code() == Some(2) {
+        report_missing(TEST, String::from_utf8_lossy(&run.stderr).trim());
+        return;
+    }
+    assert!(
+        run.status.success(),
+        "the phone checks failed ({}); output above. Rerun by hand: \
+         plansite build --output /tmp/site && node tests/browser/phone.mjs --site /tmp/site",
+        run.status
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("phone: ") && l.ends_with(" passed, 0 failed")),
+        "no summary line in the output"
+    );
+}

@@ -86,7 +86,8 @@ fn a_metric_with_a_series_gets_a_chart_and_a_table_and_one_without_says_so() {
     let out = tempfile::tempdir().unwrap();
     assert!(build(&fixture(), out.path()).status.success());
     let html = read(out.path(), "metrics/repeat-victims/index.html");
-    assert!(html.contains("<svg class=\"chart\""));
+    assert!(html.contains("<svg class=\"chart chart-wide\""));
+    assert!(html.contains("<svg class=\"chart chart-narrow\""));
     assert!(html.contains("role=\"img\""));
     assert!(html.contains("<caption"));
     assert!(html.contains("2025 Q4"));
@@ -434,11 +435,23 @@ fn a_brand_palette_that_passes_is_used_by_the_theme() {
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let home = read(out.path(), "index.html");
+    // The colours are a stylesheet of their own, so the
+    // Content-Security-Policy needs no inline styles.
+    let brand = home
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|href| href.contains("brand."))
+        .expect("the home page links the brand stylesheet");
+    let css = read(
+        out.path(),
+        brand.trim_start_matches("../").trim_start_matches('/'),
+    );
     assert!(
-        home.contains("--link: #6d2077;"),
+        css.contains("--link: #6d2077;"),
         "brand colours reach the CSS"
     );
-    assert!(home.contains("--header-bg: #3d1043;"));
+    assert!(css.contains("--header-bg: #3d1043;"));
+    assert!(!home.contains("<style"));
     assert!(home.contains("alt=\"Example PCC logo\""));
     assert!(out.path().join("logo.svg").is_file());
 }

@@ -386,7 +386,13 @@ fn records(out: &Path) -> BTreeMap<(String, String), (String, String)> {
                     .unwrap_or_else(|| panic!("a record without {k}: {r}"))
                     .to_string()
             };
-            ((s("kind"), s("id")), (s("title"), s("url")))
+            // A commitment's title is its full text (Markdown on the
+            // page); its page's heading is its short title.
+            let title = r["short_title"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| s("title"));
+            ((s("kind"), s("id")), (title, s("url")))
         })
         .collect()
 }

@@ -361,8 +361,8 @@ fn run_case(root: &Path, include_drafts: bool) -> Outcome {
                         && String::from_utf8_lossy(&f.bytes).contains([
                             '\0',
                             '\u{1b}',
-                            plansite::markdown::PLACEHOLDER_START,
-                            plansite::markdown::PLACEHOLDER_END,
+                            plansite::text::PLACEHOLDER_START,
+                            plansite::text::PLACEHOLDER_END,
                         ])
                 })
                 .map(|f| f.path.clone())

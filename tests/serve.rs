@@ -6,43 +6,25 @@
 //! a broken edit is reported and the last good pages stay, path traversal
 //! gets nothing, Ctrl-C stops it cleanly.
 
+mod common;
+use common::*;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use plansite::pipeline::{self, Options};
 use plansite::serve::incremental::{Engine, Outcome};
 use plansite::serve::store::Store;
 
-const BIN: &str = env!("CARGO_BIN_EXE_plansite");
 const BASE: &str = "http://127.0.0.1:4000/";
 /// Generous: a debug build on a busy two-core machine. Only a bound, never
 /// a measurement.
 const WAIT: Duration = Duration::from_secs(60);
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
-}
-
-fn copy_fixture() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(fixture()) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(fixture()).unwrap();
-        let target = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
 
 fn options(root: &Path) -> Options {
     Options {
@@ -311,7 +293,13 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     rebuild(&mut engine, std::slice::from_ref(&site_yaml));
     assert_same(&engine, root, "a site.yaml edit");
 
-    // A whole folder renamed away and back (a directory event).
+    // A whole folder renamed away and back (a directory event). The
+    // meeting that names a paper goes first, so the site still builds.
+    let meeting = content.join("meetings/board-2025-01-21.md");
+    let meeting_text = std::fs::read_to_string(&meeting).unwrap();
+    std::fs::remove_file(&meeting).unwrap();
+    rebuild(&mut engine, std::slice::from_ref(&meeting));
+    assert_same(&engine, root, "a meeting deleted");
     let papers = content.join("papers");
     let hidden = content.join("_papers");
     std::fs::rename(&papers, &hidden).unwrap();
@@ -325,6 +313,9 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_change() {
     std::fs::rename(&hidden, &papers).unwrap();
     rebuild(&mut engine, &[papers.clone(), hidden.clone()]);
     assert_same(&engine, root, "a folder moved back");
+    std::fs::write(&meeting, meeting_text).unwrap();
+    rebuild(&mut engine, std::slice::from_ref(&meeting));
+    assert_same(&engine, root, "a meeting added");
 }
 
 #[test]
@@ -371,81 +362,13 @@ fn the_reload_script_is_only_in_serve() {
 
 // ---- the server, over HTTP ----
 
-/// A running `plansite serve`, killed when the test ends however it ends.
-struct Serve {
-    child: Child,
-    base: String,
-    port: u16,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Serve {
     fn start(root: &Path) -> Serve {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let (etx, erx) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = etx.send(line);
-            }
-        });
-        let mut serve = Serve {
-            child,
-            base: String::new(),
-            port: 0,
-            stderr: erx,
-        };
-        let deadline = Instant::now() + WAIT;
-        while Instant::now() < deadline {
-            match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("Serving at ") {
-                        serve.base = rest.split_whitespace().next().unwrap().to_string();
-                        let port = serve.base.trim_end_matches('/').rsplit(':').next().unwrap();
-                        serve.port = port.parse().unwrap();
-                        // Keep draining stdout so the server never blocks on it.
-                        std::thread::spawn(move || while rx.recv().is_ok() {});
-                        assert!(
-                            serve.base.starts_with("http://127.0.0.1:"),
-                            "{}",
-                            serve.base
-                        );
-                        return serve;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        let errors: Vec<String> = serve.stderr.try_iter().collect();
-        panic!("serve did not start: {}", errors.join("\n"));
+        Serve::start_within(root, WAIT)
     }
 
     fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
-        s
+        self.connect_within(Duration::from_secs(10))
     }
 
     /// One request with the path sent exactly as given.

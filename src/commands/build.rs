@@ -71,12 +71,8 @@ pub fn run(args: Args) -> i32 {
         search.largest_file_bytes / 1024,
         search.worst_query_gzip_bytes.div_ceil(1024),
     );
-    if search.over_budget() {
-        eprintln!(
-            "warning: search: a one-word query may fetch up to {} bytes (gzip: manifest, largest term shard, a page of result fragments), over the budget of {} bytes; see README, Search",
-            search.worst_query_gzip_bytes,
-            crate::search::QUERY_BUDGET_BYTES,
-        );
+    if let Some(w) = crate::pipeline::search_budget_warning(&search) {
+        eprintln!("{}", w.render());
     }
     if args.timings {
         for (phase, d) in &output.timings.phases {

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::diagnostics::Diagnostic;
+
 macro_rules! scaffold {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("new/", $name)))),*]
@@ -27,14 +29,22 @@ const FILES: &[(&str, &str)] = scaffold![
     "content/pages/about.md",
 ];
 
+/// The accessibility statement's dates in the starter `site.yaml`, replaced
+/// by the day `plansite new` runs.
+const STARTER_DATE: &str = "2025-01-06";
+
 pub fn run(dir: &Path) -> i32 {
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        eprintln!("error: {} already exists and is not empty", dir.display());
-        eprintln!("  = help: choose a new folder name; plansite new never overwrites files");
+        let d = Diagnostic::error(
+            None,
+            format!("{} already exists and is not empty", dir.display()),
+        )
+        .with_help("choose a new folder name; plansite new never overwrites files");
+        eprint!("{}", d.render());
         return 2;
     }
     for (name, text) in FILES {
@@ -45,6 +55,14 @@ pub fn run(dir: &Path) -> i32 {
             eprintln!("error: cannot create {}: {e}", parent.display());
             return 2;
         }
+        // The accessibility statement is prepared and reviewed today, so a
+        // new site's `check` has nothing to warn about.
+        let today = jiff::Zoned::now().date().to_string();
+        let text = if *name == "content/site.yaml" {
+            text.replace(STARTER_DATE, &today)
+        } else {
+            text.to_string()
+        };
         if let Err(e) = std::fs::write(&path, text) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return 2;

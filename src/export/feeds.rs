@@ -1,30 +1,27 @@
-//! Atom feeds (RFC 4287): `decisions.xml` (every dated decision) and
+//! Atom feeds (RFC 4287): `decisions.xml` (every decision) and
 //! `records.xml` (every dated record), newest first. Addresses are
 //! absolute, from `base_url`; times are the content's dates at midnight UTC,
-//! never the clock. A confidential decision appears as its stub: number,
+//! never the clock. A decision whose sources state no date comes last in
+//! `decisions.xml`, says so in its summary and has no `<published>`; its
+//! `<updated>` (which Atom requires) is the date the data is as of. A confidential decision appears as its stub: number,
 //! title, date, status and the stated reason.
 
 use super::{Cx, Info, archive_note, licence_text};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
+use crate::text::escape_html;
 use crate::types::{Date, Kind};
 
-/// Text for XML content and attribute values: the five special characters
-/// escaped, and characters XML 1.0 does not allow dropped.
+/// Text for XML content and attribute values: the characters XML 1.0 does
+/// not allow (controls other than tab and line ends, U+FFFE, U+FFFF)
+/// dropped, which the HTML escaper does not do, then the HTML escaper's
+/// entities, which XML reads the same.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if text.chars().all(allowed) {
+        escape_html(text)
+    } else {
+        escape_html(&text.chars().filter(|c| allowed(*c)).collect::<String>())
     }
-    out
 }
 
 fn timestamp(d: Date) -> String {
@@ -36,9 +33,11 @@ fn filed(i: &Info<'_>) -> Option<Date> {
     i.date.or(i.meta.updated)
 }
 
+/// Newest first; undated ones last.
 fn newest_first<'a>(mut items: Vec<&'a Info<'a>>) -> Vec<&'a Info<'a>> {
     items.sort_by(|a, b| {
-        filed(b).cmp(&filed(a)).then_with(|| {
+        let key = |i: &Info<'_>| (filed(i).is_none(), std::cmp::Reverse(filed(i)));
+        key(a).cmp(&key(b)).then_with(|| {
             (a.meta.kind.keyword(), &a.meta.key).cmp(&(b.meta.kind.keyword(), &b.meta.key))
         })
     });
@@ -49,7 +48,7 @@ fn decisions<'a>(cx: &'a Cx<'a>) -> Vec<&'a Info<'a>> {
     newest_first(
         cx.infos
             .iter()
-            .filter(|i| i.meta.kind == Kind::Decision && filed(i).is_some())
+            .filter(|i| i.meta.kind == Kind::Decision)
             .collect(),
     )
 }
@@ -183,7 +182,7 @@ fn entry(cx: &Cx<'_>, x: &mut String, i: &Info<'_>) {
     if let Some(status) = i.status {
         x.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
-            escape(&super::slug(status)),
+            escape(&crate::text::slug(status)),
             escape(status)
         ));
     }
@@ -206,8 +205,12 @@ fn summary(i: &Info<'_>) -> String {
         facts.push_str(&format!(" {n}"));
     }
     facts.push('.');
-    if let Some(d) = i.date {
-        facts.push_str(&format!(" Date: {}.", d.long()));
+    match i.date {
+        Some(d) => facts.push_str(&format!(" Date: {}.", d.long())),
+        None if i.meta.kind == Kind::Decision => {
+            facts.push_str(" Date: not stated in the sources.")
+        }
+        None => {}
     }
     if let Some(s) = i.status {
         facts.push_str(&format!(" Status: {s}."));

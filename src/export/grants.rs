@@ -10,9 +10,10 @@
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{Column, Cx, col, csv_file, decision, licence_text, opt, slug, successor_json};
+use super::{Column, Cx, col, csv_file, decision, licence_text, opt, successor_json};
+use crate::output::OutputFile;
 use crate::records::{GrantRow, GrantsTable};
-use crate::render::OutputFile;
+use crate::text::slug;
 use crate::types::Date;
 
 pub(crate) const COLUMNS: &[Column] = &[

@@ -3,7 +3,7 @@
 //! that has no figures yet, so that every metric of the plan is listed.
 
 use super::{Column, Cx, col, csv_file, licence_text, opt};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// What the note says for a metric that has no figures.
 pub(crate) const NO_FIGURES: &str = "No figures have been published on this site yet.";

@@ -8,6 +8,7 @@
 //! A confidential decision reaches them only as its stub: the parse stage
 //! never read its body.
 
+mod calendar;
 mod feeds;
 mod grants;
 mod metrics;
@@ -18,30 +19,12 @@ use serde::Serialize;
 
 use crate::config::{Licence, Successor};
 use crate::link::Site;
+use crate::output::OutputFile;
 use crate::records::Meta;
-use crate::render::OutputFile;
 use crate::types::Date;
 
-/// Every file `all` makes, with how an error names it; claimed before any
-/// record (`crate::claims`), so no page or alias can take its path.
-pub const FILES: &[(&str, &str)] = &[
-    ("records.json", "the data file records.json"),
-    ("records.csv", "the data file records.csv"),
-    ("grants.csv", "the data file grants.csv"),
-    ("grants-360giving.csv", "the data file grants-360giving.csv"),
-    (
-        "grants-360giving.json",
-        "the data file grants-360giving.json",
-    ),
-    ("metrics.csv", "the data file metrics.csv"),
-    ("decisions.xml", "the feed decisions.xml"),
-    ("records.xml", "the feed records.xml"),
-    ("sitemap.xml", "the sitemap sitemap.xml"),
-    ("_redirects", "the redirects file _redirects"),
-    ("datapackage.json", "the data package datapackage.json"),
-];
-
-/// Every export file, in the order the Open data page lists them.
+/// Every export file, in the order the Open data page lists them; each is
+/// claimed as one of `claims::DATA_FILES`.
 pub fn all(site: &Site) -> Vec<OutputFile> {
     let infos = infos(site);
     let generated = generated(site, &infos);
@@ -58,6 +41,7 @@ pub fn all(site: &Site) -> Vec<OutputFile> {
     files.push(records::sitemap(&cx));
     files.push(redirects::file(&cx));
     files.push(datapackage(&cx));
+    files.extend(calendar::file(&cx));
     files
 }
 
@@ -264,7 +248,7 @@ fn datapackage(cx: &Cx<'_>) -> OutputFile {
     }
     let mut package = serde_json::json!({
         "profile": "data-package",
-        "name": slug(&config.title),
+        "name": crate::text::slug(&config.title),
         "title": config.title,
         "homepage": config.absolute("data/"),
         "licenses": [licence],
@@ -299,6 +283,8 @@ pub(crate) struct Info<'a> {
     /// Plain text shown in feeds: a decision's executive summary, a paper's
     /// purpose. Never a confidential decision's (it was never read).
     pub summary: Option<&'a str>,
+    /// A commitment's full words from the plan (its title is a short one).
+    pub full_text: Option<&'a str>,
 }
 
 impl Info<'_> {
@@ -327,6 +313,7 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
         confidential: false,
         confidential_reason: None,
         summary: None,
+        full_text: None,
     };
     let mut out: Vec<Info<'_>> = Vec::new();
     out.extend(r.plans.iter().map(|p| Info {
@@ -345,6 +332,7 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
     }));
     out.extend(r.commitments.iter().map(|c| Info {
         status: Some(c.status_label),
+        full_text: Some(c.source_text.as_str()),
         ..plain(&c.meta)
     }));
     out.extend(r.metrics.iter().map(|m| Info {
@@ -387,6 +375,16 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
         ..plain(&x.meta)
     }));
     out.extend(r.pages.iter().map(|x| plain(&x.meta)));
+    // Kinds published from the registry alone.
+    out.extend(
+        r.dated()
+            .into_iter()
+            .filter(|(meta, _)| !crate::records::registry::bespoke(meta.kind))
+            .map(|(meta, date)| Info {
+                date,
+                ..plain(meta)
+            }),
+    );
     out.sort_by(|a, b| {
         (a.meta.kind.keyword(), &a.meta.key).cmp(&(b.meta.kind.keyword(), &b.meta.key))
     });
@@ -394,32 +392,24 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
 }
 
 /// The date the data is as of: the newest date in any record (its own date
-/// or `updated`); for a site with no dated record, the date its
-/// accessibility statement was last reviewed. Never the clock.
+/// or `updated`, or a date a plan's or variation's statutory step states);
+/// for a site with no dated record, the date its accessibility statement
+/// was last reviewed. Never the clock.
 fn generated(site: &Site, infos: &[Info<'_>]) -> Date {
+    let r = &site.records;
+    let steps = r
+        .plans
+        .iter()
+        .flat_map(|p| &p.process)
+        .chain(r.variations.iter().flat_map(|v| &v.process))
+        .flat_map(|s| [s.date, s.from, s.to])
+        .flatten();
     infos
         .iter()
         .filter_map(Info::latest)
+        .chain(steps)
         .max()
         .unwrap_or(site.config.accessibility.reviewed)
-}
-
-/// An ASCII slug: lower case letters and digits, other runs become `-`.
-pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            dash = true;
-        }
-    }
-    out
 }
 
 /// The licence as one line: "Open Government Licence v3.0 (https://…)".

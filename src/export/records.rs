@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Column, Cx, col, csv_file, json_file, licence_text, opt, successor_json};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 pub(crate) const COLUMNS: &[Column] = &[
     col(
@@ -21,7 +21,16 @@ pub(crate) const COLUMNS: &[Column] = &[
         "string",
         "A decision's number as the organisation writes it, or a plan section's number.",
     ),
-    col("title", "string", "Its title."),
+    col(
+        "title",
+        "string",
+        "Its title; for a commitment, its full words from the plan.",
+    ),
+    col(
+        "short_title",
+        "string",
+        "The shorter title the pages use, where it differs from title (a commitment's).",
+    ),
     col(
         "date",
         "date",
@@ -74,6 +83,7 @@ struct Row<'a> {
     id: &'a str,
     number: Option<&'a str>,
     title: &'a str,
+    short_title: Option<&'a str>,
     date: Option<String>,
     updated: Option<String>,
     status: Option<&'a str>,
@@ -88,7 +98,11 @@ fn rows<'a>(cx: &'a Cx<'a>) -> Vec<Row<'a>> {
             kind: i.meta.kind.keyword(),
             id: &i.meta.key,
             number: i.number,
-            title: &i.meta.title,
+            title: i.full_text.unwrap_or(&i.meta.title),
+            short_title: i
+                .full_text
+                .filter(|t| t.trim_end_matches('.') != i.meta.title)
+                .map(|_| i.meta.title.as_str()),
             date: i.date.map(|d| d.iso()),
             updated: i.meta.updated.map(|d| d.iso()),
             status: i.status,
@@ -120,6 +134,7 @@ pub(crate) fn files(cx: &Cx<'_>) -> Vec<OutputFile> {
                 r.id.to_string(),
                 opt(r.number),
                 r.title.to_string(),
+                opt(r.short_title),
                 opt(r.date.as_ref()),
                 opt(r.updated.as_ref()),
                 opt(r.status),

@@ -6,7 +6,7 @@
 //! 301 instead.
 
 use super::Cx;
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// `(from, to)` pairs, sorted. An alias is listed as written and, when the
 /// redirect page sits at a different path (a `/` added), at that path too.

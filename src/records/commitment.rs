@@ -14,6 +14,8 @@ use crate::types::Kind;
 #[serde(deny_unknown_fields)]
 struct Raw {
     id: Spanned<String>,
+    /// A short title for headings and lists; derived from `text` when absent.
+    title: Option<Spanned<String>>,
     text: Spanned<String>,
     plan: Spanned<String>,
     section: Spanned<String>,
@@ -60,6 +62,10 @@ impl Status {
 pub struct Commitment {
     pub meta: Meta,
     pub text: Md,
+    /// The plan's words as the content holds them (a list keeps its
+    /// markers), for the open data.
+    #[serde(skip)]
+    pub source_text: String,
     pub plan: Ref,
     pub section: Ref,
     pub subsection: Option<String>,
@@ -83,7 +89,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         let plan = cx.typed(Kind::Plan, &raw.plan, Relation::PartOf);
         let section = cx.section_ref(&raw.plan, &raw.section, raw.subsection.as_ref());
         let status_note = cx.markdown(&raw.status_note, Settings::default());
-        let title = title_from_text(&text.text);
+        let title = match &raw.title {
+            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_string(),
+            _ => title_from_text(&text.text),
+        };
         let mut meta = Meta::new(Kind::Commitment, id, title, &file.path, cx.span(&raw.id));
         let common = Common {
             draft: raw.draft,
@@ -96,6 +105,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         out.push(Commitment {
             meta,
             text,
+            source_text: raw.text.value.trim().to_string(),
             plan,
             section,
             subsection: raw.subsection.map(|s| s.value),
@@ -109,29 +119,99 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     (Parsed::Commitments(out), diagnostics)
 }
 
-/// A short title for lists and page headings: the first sentence, cut at a
-/// word boundary when it is long.
+/// A short title for lists and page headings, never cut inside a clause:
+/// the whole text when it is short (110 characters or fewer); else, of the
+/// first sentence that says "I will" (or the first), the sentence when it is
+/// short; else the
+/// longest run of its clauses (up to a dash, semicolon or colon, or a comma
+/// before an aside such as "including" or "which") of 40 to 150 characters;
+/// else the whole first sentence. Never an ellipsis: the page
+/// shows the full text beneath it.
 pub fn title_from_text(text: &str) -> String {
-    let first = match text.find(". ") {
-        Some(i) => &text[..=i],
-        None => text,
-    };
-    let first = first.trim();
     const MAX: usize = 110;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= MAX {
+        return text.trim_end_matches('.').to_string();
+    }
+    // The sentence that makes the promise: the first with "I will" in it.
+    let sentences: Vec<&str> = text.split_inclusive(". ").collect();
+    let first = sentences
+        .iter()
+        .find(|s| s.contains("I will"))
+        .unwrap_or(&sentences[0]);
+    let first = first.trim().trim_end_matches('.');
+    const MIN_CLAUSE: usize = 40;
+    const MAX_CLAUSE: usize = 150;
     if first.chars().count() <= MAX {
-        return first.trim_end_matches('.').to_string();
+        return first.to_string();
     }
-    let mut cut = String::new();
-    for word in first.split_whitespace() {
-        if cut.chars().count() + word.chars().count() + 1 > MAX {
-            break;
+    // A comma ends a clause only before words that start an aside or
+    // examples; elsewhere it may sit inside a list, and cutting there would
+    // change what is promised.
+    const ASIDES: &[&str] = &[
+        "which",
+        "where",
+        "while",
+        "whilst",
+        "although",
+        "including",
+        "such as",
+        "for example",
+        "particularly",
+        "in particular",
+        "so that",
+        "in order",
+        "as well as",
+        "both",
+        "with a",
+        "with the",
+        "through",
+        "by ",
+    ];
+    let mut best = None;
+    for sep in [", ", " – ", " — ", "; ", ": ", " - "] {
+        for (at, _) in first.match_indices(sep) {
+            let n = first[..at].chars().count();
+            let rest = &first[at + sep.len()..];
+            let head = &first[..at];
+            // Not inside a quotation, not just before a list it introduces,
+            // and not a parenthesis the sentence goes on after.
+            let quoted = head.matches('“').count() > head.matches('”').count();
+            let introduces = ["including", "example", "are", "is", "as", "include"]
+                .iter()
+                .any(|w| head.ends_with(&format!(" {w}")));
+            let ends_clause = if sep == ", " {
+                ASIDES.iter().any(|w| rest.starts_with(w)) && !rest.contains(", ")
+            } else {
+                true
+            };
+            let ends_clause = ends_clause && !quoted && !introduces;
+            if ends_clause && (MIN_CLAUSE..=MAX_CLAUSE).contains(&n) && best.is_none_or(|b| at > b)
+            {
+                best = Some(at);
+            }
         }
-        if !cut.is_empty() {
-            cut.push(' ');
-        }
-        cut.push_str(word);
     }
-    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+    match best {
+        Some(at) => first[..at].to_string(),
+        None => first.to_string(),
+    }
+}
+
+impl super::Record for Commitment {
+    meta_field!();
+    fn date(&self) -> Option<crate::types::Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.text = Md::default();
+        self.source_text.clear();
+        self.status_note = None;
+    }
+    /// In the plan's order, file by file.
+    fn sort(items: &mut [Self]) {
+        items.sort_by(|a, b| (&a.meta.file, a.order).cmp(&(&b.meta.file, b.order)));
+    }
 }
 
 #[cfg(test)]
@@ -140,12 +220,28 @@ mod tests {
 
     #[test]
     fn titles_are_the_first_sentence() {
+        // A short text is its own title, every sentence of it.
         assert_eq!(
             title_from_text("I will rebuild community policing. The election showed it."),
-            "I will rebuild community policing"
+            "I will rebuild community policing. The election showed it"
         );
-        let long = "I will work with West Midlands Police and partners across the whole region to make sure that every community gets the service it needs and deserves";
-        let t = title_from_text(long);
-        assert!(t.ends_with('…') && t.chars().count() <= 111, "{t}");
+        // A long one: its first "I will" sentence.
+        assert_eq!(
+            title_from_text(
+                "Government has signalled a review of the Strategic Policing Requirement, which sets out national threats. I will engage with the review and report to the Board."
+            ),
+            "I will engage with the review and report to the Board"
+        );
+        let long = "I will grow West Midlands Police by at least 1,200 officers – although, based on current projections, it will still be a thousand officers smaller than it was in 2010.";
+        assert_eq!(
+            title_from_text(long),
+            "I will grow West Midlands Police by at least 1,200 officers"
+        );
+        // A comma inside a list is not the end of a clause.
+        let list = "I will work with Local Authority Children Safeguarding Boards and Youth Justice advocates to address inappropriate placements for children, young people and families at risk of exploitation.";
+        assert_eq!(title_from_text(list), list.trim_end_matches('.'));
+        // No clause boundary: the whole sentence, never cut mid-clause.
+        let unbroken = "I will work with West Midlands Police and partners across the whole region to make sure that every community gets the service it needs and deserves";
+        assert_eq!(title_from_text(unbroken), unbroken);
     }
 }

@@ -76,7 +76,7 @@ struct RawImplications {
 struct RawPaper {
     title: String,
     decision: Option<Spanned<String>>,
-    url: Option<String>,
+    url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -220,6 +220,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let date_signed = cx.date(&raw.date_signed);
     let date_published = cx.date(&raw.date_published);
     let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
+    meta.confidential = confidential;
     let stub = |meta| Decision {
         meta,
         number: number.map(|n| n.as_written().to_string()),
@@ -243,7 +244,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         };
         cx.finish_meta(&mut meta, &common);
         let diagnostics = std::mem::take(&mut cx.diagnostics);
-        return (Parsed::Decision(Box::new(stub(meta))), diagnostics);
+        return (Parsed::Decision(vec![stub(meta)]), diagnostics);
     }
     let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
     let decision = cx.markdown(&raw.decision, Settings::default());
@@ -271,7 +272,13 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 .decision
                 .as_ref()
                 .map(|d| cx.typed(Kind::Decision, d, Relation::Cites)),
-            url: p.url.clone(),
+            url: p.url.as_ref().map(|u| {
+                if let Some(problem) = crate::safe::url_problem(&u.value) {
+                    let span = cx.span(u);
+                    cx.error(span, problem, crate::safe::URL_HELP);
+                }
+                u.value.clone()
+            }),
         })
         .collect();
     let plan = raw
@@ -329,5 +336,19 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     };
     let mut d = stub(meta);
     d.notice = Some(notice);
-    (Parsed::Decision(Box::new(d)), diagnostics)
+    (Parsed::Decision(vec![d]), diagnostics)
+}
+
+impl super::Record for Decision {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        Decision::date(self)
+    }
+    /// Only the stub: the notice (body, facts and advice, people) goes.
+    fn withhold(&mut self) {
+        self.notice = None;
+    }
+    fn sort(items: &mut [Self]) {
+        super::registry::newest_first(items);
+    }
 }

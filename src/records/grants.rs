@@ -75,8 +75,6 @@ pub struct GrantRow {
     pub approved_by: Option<Ref>,
     pub award_date: Option<crate::types::Date>,
     pub commitments: Vec<Ref>,
-    #[serde(skip)]
-    pub amount_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,11 +184,11 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
 
     let mut rows = Vec::with_capacity(raw.rows.len());
     let mut diagnostics = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for r in raw.rows {
         let mut rcx = Cx::new(&file.path, 1);
         let row_id = rcx.id(&r.id);
-        if seen.contains(&row_id) {
+        if !seen.insert(row_id.clone()) {
             let span = rcx.span(&r.id);
             rcx.error(
                 span,
@@ -198,7 +196,6 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 "give each row of a table its own id",
             );
         }
-        seen.push(row_id.clone());
         let amount = r
             .amount
             .as_ref()
@@ -251,10 +248,6 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             approved_by: approved,
             award_date,
             commitments,
-            amount_span: r
-                .amount
-                .as_ref()
-                .map(|v| crate::load::span_of(&file.path, 1, &v.referenced)),
         });
     }
     let mut meta = Meta::new(Kind::Grants, id, raw.title, &file.path, cx.span(&raw.id));
@@ -268,7 +261,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     diagnostics.append(&mut cx.diagnostics);
     (
-        Parsed::Grants(Box::new(GrantsTable {
+        Parsed::Grants(vec![GrantsTable {
             meta,
             financial_year: raw.financial_year,
             unit,
@@ -284,7 +277,22 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             source: raw.source,
             rows,
             total: TotalCheck::default(),
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for GrantsTable {
+    meta_field!();
+    fn date(&self) -> Option<crate::types::Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.intro = None;
+        self.notes = None;
+        self.rows.clear();
+    }
+    fn nested_metas(&self) -> Vec<&Meta> {
+        self.rows.iter().map(|r| &r.meta).collect()
+    }
 }

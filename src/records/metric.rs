@@ -215,6 +215,8 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         );
     }
     let mut points: Vec<Point> = Vec::new();
+    // Periods seen so far: a long series checks repeats in constant time.
+    let mut periods = std::collections::HashSet::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -284,7 +286,7 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             );
         }
         if let (Some(period), Some(value)) = (period, value) {
-            if points.iter().any(|p| p.sort == period) {
+            if !periods.insert(period.clone()) {
                 diagnostics.push(
                     Diagnostic::error(
                         Some(Span::new(&file.path, line, 1)),
@@ -341,6 +343,53 @@ fn cell_column(text: &str, line: u32, index: usize) -> u32 {
         col += 1;
     }
     col
+}
+
+/// Gives each metric the series read from its CSV file (the last one wins
+/// when two files name one metric); a series without its metric is an error.
+pub fn attach_series(
+    metrics: &mut [Metric],
+    series: impl IntoIterator<Item = Series>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for s in series {
+        match metrics.iter_mut().find(|m| m.meta.key == s.metric) {
+            Some(m) => m.series = s.points,
+            None => {
+                let ids: Vec<&str> = metrics.iter().map(|m| m.meta.key.as_str()).collect();
+                let mut d = Diagnostic::error(
+                    Some(Span::file(&s.file)),
+                    format!("there is no metric `{}` for this series", s.metric),
+                );
+                d = d.with_help(
+                    crate::diagnostics::did_you_mean(&s.metric, ids)
+                        .map(|h| format!("{h} A series file is named after its metric's id."))
+                        .unwrap_or_else(|| {
+                            "name a series file after its metric's id: metrics/series/<id>.csv"
+                                .into()
+                        }),
+                );
+                diagnostics.push(d);
+            }
+        }
+    }
+    diagnostics
+}
+
+impl super::Record for Metric {
+    meta_field!();
+    fn date(&self) -> Option<crate::types::Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.definition = Md::default();
+        self.context = None;
+        self.series.clear();
+    }
+    /// In the order the metrics files list them.
+    fn sort(items: &mut [Self]) {
+        items.sort_by(|a, b| (&a.meta.file, a.order).cmp(&(&b.meta.file, b.order)));
+    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,30 @@
 //! `SourceFile`s the loader read. Confidential bodies are dropped here, so no
 //! later stage can leak them.
 
+/// `Record::meta` (and, for tests, `meta_mut`) of a kind that keeps its
+/// common part in a field named `meta`, as every kind does.
+macro_rules! meta_field {
+    () => {
+        fn meta(&self) -> &Meta {
+            &self.meta
+        }
+        #[cfg(test)]
+        fn meta_mut(&mut self) -> &mut Meta {
+            &mut self.meta
+        }
+    };
+}
+
 pub mod commitment;
 pub mod decision;
 pub mod grants;
+pub mod meeting;
 pub mod metric;
 pub mod page;
 pub mod panel;
 pub mod paper;
 pub mod plan;
+pub mod registry;
 pub mod response;
 pub mod variation;
 
@@ -30,11 +46,13 @@ use crate::types::{Date, Kind, valid_id};
 pub use commitment::Commitment;
 pub use decision::Decision;
 pub use grants::{GrantRow, GrantsTable};
+pub use meeting::Meeting;
 pub use metric::Metric;
 pub use page::Page;
 pub use panel::PanelDoc;
 pub use paper::Paper;
 pub use plan::{Plan, Section};
+pub use registry::{Parsed, Record, Records};
 pub use response::Response;
 pub use variation::Variation;
 
@@ -54,6 +72,9 @@ pub struct Meta {
     #[serde(skip)]
     pub id_span: Span,
     pub draft: bool,
+    /// Only its stub may be published (`Record::withhold`).
+    #[serde(skip)]
+    pub confidential: bool,
     /// Old addresses, each checked to stay inside the site (`claims`).
     pub aliases: Vec<String>,
     /// Where each alias is written, in the order of `aliases`.
@@ -79,6 +100,7 @@ impl Meta {
             file: file.to_path_buf(),
             id_span,
             draft: false,
+            confidential: false,
             aliases: Vec::new(),
             alias_spans: Vec::new(),
             updated: None,
@@ -90,20 +112,7 @@ impl Meta {
 
 /// The permanent address of a record, keyed by id, never by title.
 pub fn url_for(kind: Kind, key: &str) -> String {
-    match kind {
-        Kind::Plan => format!("plan/{key}/"),
-        Kind::Section => format!("plan/{key}/"),
-        Kind::Variation => format!("variations/{key}/"),
-        Kind::Commitment => format!("commitments/{key}/"),
-        Kind::Metric => format!("metrics/{key}/"),
-        Kind::Grants => format!("grants/{key}/"),
-        Kind::Grant => format!("grants/{key}/"),
-        Kind::Decision => format!("decisions/{key}/"),
-        Kind::Panel => format!("panel/{key}/"),
-        Kind::Response => format!("responses/{key}/"),
-        Kind::Paper => format!("papers/{key}/"),
-        Kind::Page => format!("{key}/"),
-    }
+    format!("{}{key}/", kind.info().prefix)
 }
 
 /// Markdown held by a record: HTML (with reference placeholders until the
@@ -202,7 +211,7 @@ impl<'a> Cx<'a> {
         if text.trim().is_empty() {
             return None;
         }
-        let origin = markdown::Origin {
+        let origin = crate::text::Origin {
             file: self.file.to_path_buf(),
             line: first_line,
             col: 1,
@@ -210,7 +219,7 @@ impl<'a> Cx<'a> {
         Some(self.render(text, &origin, settings))
     }
 
-    fn render(&mut self, text: &str, origin: &markdown::Origin, settings: Settings) -> Md {
+    fn render(&mut self, text: &str, origin: &crate::text::Origin, settings: Settings) -> Md {
         let (rendered, diagnostics) = markdown::render(text, origin, settings);
         self.diagnostics.extend(diagnostics);
         self.absorb(rendered)
@@ -333,43 +342,15 @@ pub fn front_matter<'f, T: serde::de::DeserializeOwned>(
     Ok((value, fm))
 }
 
-/// All records of a site, as parsed.
-#[derive(Debug, Default)]
-pub struct Records {
-    pub plans: Vec<Plan>,
-    pub sections: Vec<Section>,
-    pub variations: Vec<Variation>,
-    pub commitments: Vec<Commitment>,
-    pub metrics: Vec<Metric>,
-    pub grants: Vec<GrantsTable>,
-    pub decisions: Vec<Decision>,
-    pub panel: Vec<PanelDoc>,
-    pub responses: Vec<Response>,
-    pub papers: Vec<Paper>,
-    pub pages: Vec<Page>,
-    /// Keys named in files that failed to parse (see `salvage_keys`).
-    pub broken_keys: std::collections::HashSet<String>,
-}
-
-/// One parsed file's contribution.
-pub enum Parsed {
-    Plan(Box<Plan>),
-    Section(Box<Section>),
-    Variation(Box<Variation>),
-    Commitments(Vec<Commitment>),
-    Metrics(Vec<Metric>),
-    Series(metric::Series),
-    Grants(Box<GrantsTable>),
-    Decision(Box<Decision>),
-    Panel(Box<PanelDoc>),
-    Response(Box<Response>),
-    Paper(Box<Paper>),
-    Page(Box<Page>),
-    Nothing,
-}
-
-/// Parses one content file by where it sits.
+/// Parses one content file by where it sits. What a confidential record
+/// may not publish is withheld here, for every kind (`Record::withhold`).
 pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
+    let (mut parsed, diagnostics) = parse_by_place(file);
+    parsed.withhold_confidential();
+    (parsed, diagnostics)
+}
+
+fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let top = file.top_folder().unwrap_or("");
     let ext = file.extension();
     let unexpected = |what: &str| {
@@ -381,7 +362,7 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers, meetings or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -400,6 +381,7 @@ pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("responses", "md") => response::parse(file),
         ("papers", "md") => paper::parse(file),
         ("pages", "md") => page::parse(file),
+        ("meetings", "md") => meeting::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }
@@ -478,11 +460,6 @@ pub fn salvage_keys(file: &SourceFile) -> Vec<String> {
             })
         })
         .collect()
-}
-
-/// Sort key for a file-order-independent, deterministic site.
-pub fn by_key<T>(items: &mut [T], key: impl Fn(&T) -> &str) {
-    items.sort_by(|a, b| key(a).cmp(key(b)));
 }
 
 /// serde default helper.

@@ -49,11 +49,22 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Page(Box::new(Page {
+        Parsed::Page(vec![Page {
             meta,
             description: raw.description,
             body,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for Page {
+    meta_field!();
+    fn date(&self) -> Option<crate::types::Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.description = None;
+        self.body = None;
+    }
 }

@@ -79,13 +79,17 @@ pub struct Recommendation {
     pub id: String,
     pub anchor: String,
     pub theme: Option<String>,
+    /// How links and headings name it: its theme, else its first sentence
+    /// (never its id, which means nothing to a reader).
+    pub title: String,
     pub text: Md,
     pub about: Vec<Ref>,
-    /// Filled by the link stage: the answers given to it.
-    pub answers: Vec<AnswerLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// An answer a published response gives to a recommendation: found when
+/// linking, kept in the site graph (`link::Site::answers`), never in the
+/// record.
 pub struct AnswerLink {
     pub url: String,
     pub title: String,
@@ -121,9 +125,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         .as_ref()
         .and_then(|c| cx.reference(c, Relation::Concerns));
     let mut recommendations: Vec<Recommendation> = Vec::new();
+    let mut rec_ids = std::collections::HashSet::new();
     for r in &raw.recommendations {
         let rec_id = cx.id(&r.id);
-        if recommendations.iter().any(|x| x.id == rec_id) {
+        if !rec_ids.insert(rec_id.clone()) {
             let span = cx.span(&r.id);
             cx.error(
                 span,
@@ -145,9 +150,12 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             id: rec_id,
             anchor,
             theme: r.theme.clone(),
+            title: match &r.theme {
+                Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+                _ => super::commitment::title_from_text(&text.text),
+            },
             text,
             about,
-            answers: Vec::new(),
         });
     }
     let body = cx.body(
@@ -169,7 +177,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Panel(Box::new(PanelDoc {
+        Parsed::Panel(vec![PanelDoc {
             meta,
             doc_type: raw.doc_type,
             type_label: raw.doc_type.label(),
@@ -181,7 +189,21 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             topic: raw.topic,
             recommendations,
             body,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for PanelDoc {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        self.date
+    }
+    fn withhold(&mut self) {
+        self.body = None;
+        self.recommendations.clear();
+    }
+    fn sort(items: &mut [Self]) {
+        super::registry::newest_first(items);
+    }
 }

@@ -69,7 +69,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Paper(Box::new(Paper {
+        Parsed::Paper(vec![Paper {
             meta,
             meeting_body: raw.body,
             date,
@@ -77,7 +77,21 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             purpose,
             presented_by: raw.presented_by,
             body,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for Paper {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        self.date
+    }
+    fn withhold(&mut self) {
+        self.purpose = None;
+        self.body = None;
+    }
+    fn sort(items: &mut [Self]) {
+        super::registry::newest_first(items);
+    }
 }

@@ -195,7 +195,7 @@ pub fn parse_plan(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Plan(Box::new(Plan {
+        Parsed::Plan(vec![Plan {
             meta,
             period: raw.period,
             status: raw.status,
@@ -205,7 +205,7 @@ pub fn parse_plan(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             summary,
             section_ids: raw.sections,
             process,
-        })),
+        }]),
         diagnostics,
     )
 }
@@ -232,8 +232,6 @@ pub struct Section {
     pub section_id: String,
     pub number: Option<String>,
     pub body: Option<Md>,
-    /// Position in the plan's `sections:` list, set when linking.
-    pub order: usize,
 }
 
 pub fn parse_section(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
@@ -261,14 +259,35 @@ pub fn parse_section(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Section(Box::new(Section {
+        Parsed::Section(vec![Section {
             meta,
             plan,
             section_id: id,
             number: raw.number,
             body,
-            order: 0,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for Plan {
+    meta_field!();
+    /// A plan is listed and browsed by its period, not by a date.
+    fn date(&self) -> Option<Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.summary = None;
+        self.process.clear();
+    }
+}
+
+impl super::Record for Section {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        None
+    }
+    fn withhold(&mut self) {
+        self.body = None;
+    }
 }

@@ -133,7 +133,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Response(Box::new(Response {
+        Parsed::Response(vec![Response {
             meta,
             date,
             responds_to,
@@ -141,7 +141,23 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             recipient: raw.recipient,
             answers,
             body,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for Response {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        self.date
+    }
+    fn withhold(&mut self) {
+        self.body = None;
+        for a in &mut self.answers {
+            a.text = None;
+        }
+    }
+    fn sort(items: &mut [Self]) {
+        super::registry::newest_first(items);
+    }
 }

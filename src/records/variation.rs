@@ -80,7 +80,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     cx.finish_meta(&mut meta, &common);
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     (
-        Parsed::Variation(Box::new(Variation {
+        Parsed::Variation(vec![Variation {
             meta,
             varies: raw.varies,
             plan,
@@ -89,7 +89,17 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             approved_by,
             process,
             body,
-        })),
+        }]),
         diagnostics,
     )
+}
+
+impl super::Record for Variation {
+    meta_field!();
+    fn date(&self) -> Option<Date> {
+        self.date
+    }
+    fn withhold(&mut self) {
+        self.body = None;
+    }
 }

@@ -4,25 +4,78 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::escape_html;
 use crate::records::Metric;
 use crate::records::metric::Direction;
+use crate::text::escape_html;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 40.0;
+/// One drawing of the chart: its size in SVG units and the font size of its
+/// text. The page carries two: a wide one for screens of 40rem and more and a
+/// narrow one for phones, each shown only where its text renders at 12 px or
+/// more (CSS picks one; the other is `display: none`, so out of the
+/// accessibility tree too).
+struct Layout {
+    /// Class and id suffix: `wide` or `narrow`.
+    name: &'static str,
+    width: f64,
+    height: f64,
+    left: f64,
+    right: f64,
+    font: f64,
+}
 
-/// `None` when the metric has no figures yet.
+const WIDE: Layout = Layout {
+    name: "wide",
+    width: 640.0,
+    height: 280.0,
+    left: 60.0,
+    right: 16.0,
+    font: 14.0,
+};
+
+const NARROW: Layout = Layout {
+    name: "narrow",
+    width: 320.0,
+    height: 300.0,
+    left: 48.0,
+    right: 8.0,
+    font: 15.0,
+};
+
+/// `None` when the metric has no figures yet. Otherwise the wide and the
+/// narrow drawing, one after the other.
 pub fn svg(metric: &Metric) -> Option<String> {
+    let mut s = draw(metric, &WIDE)?;
+    s.push_str(&draw(metric, &NARROW)?);
+    Some(s)
+}
+
+fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
     let points = &metric.series;
     if points.is_empty() {
         return None;
     }
+    let (width, height, left, right, font) = (
+        layout.width,
+        layout.height,
+        layout.left,
+        layout.right,
+        layout.font,
+    );
+    // A character is about 0.6 em wide in the sans-serif fonts used.
+    let char_w = font * 0.6;
     let values: Vec<f64> = points.iter().map(|p| p.value.to_f64()).collect();
     let target = metric.target_value.map(|t| t.to_f64());
+    // The target is named in a key above the plot, never on the plot where
+    // it could cover the line; a long target wraps onto more lines.
+    let key_lines = match (&metric.target, target) {
+        (Some(t), Some(_)) => {
+            let room = ((width - left - right - 40.0) / char_w).floor().max(8.0) as usize;
+            wrap(&format!("Target: {t}"), room)
+        }
+        _ => Vec::new(),
+    };
+    let top = font + 4.0 + key_lines.len() as f64 * (font * 1.3);
+    let bottom = font * 2.6;
     let mut lo = values
         .iter()
         .copied()
@@ -37,13 +90,13 @@ pub fn svg(metric: &Metric) -> Option<String> {
         hi = lo + 1.0;
     }
     let (lo, hi, step) = nice_scale(lo, hi);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
     // Each point sits in the middle of its own slot, so the first and last
     // period labels are centred under their points and never collide.
     let slot = plot_w / points.len() as f64;
-    let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
-    let y = |v: f64| TOP + plot_h * (1.0 - (v - lo) / (hi - lo));
+    let x = |i: usize| left + slot * (i as f64 + 0.5);
+    let y = |v: f64| top + plot_h * (1.0 - (v - lo) / (hi - lo));
     let unit = metric.unit.as_deref().unwrap_or("");
     let fmt = |v: &str| {
         if unit == "%" {
@@ -77,12 +130,13 @@ pub fn svg(metric: &Metric) -> Option<String> {
         };
         let _ = write!(desc, " The target is {t}, {verdict}.");
     }
-    let id = escape_html(&metric.meta.key);
+    let id = format!("{}-{}", escape_html(&metric.meta.key), layout.name);
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"chart-title-{id} chart-desc-{id}\" focusable=\"false\">\
+        "<svg class=\"chart chart-{}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"chart-title-{id} chart-desc-{id}\" focusable=\"false\">\
 <title id=\"chart-title-{id}\">{}</title><desc id=\"chart-desc-{id}\">{}</desc>",
+        layout.name,
         escape_html(&format!("Chart of {}", metric.name)),
         escape_html(&desc)
     );
@@ -92,29 +146,29 @@ pub fn svg(metric: &Metric) -> Option<String> {
         let yy = y(v);
         let _ = write!(
             s,
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            yy + 4.0,
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            width - right,
+            left - 6.0,
+            yy + font * 0.35,
             escape_html(&axis_label(&trim_number(v), unit))
         );
         v += step;
     }
-    // Label every n-th period so that labels (about 7 units a character at
-    // the axis font size, plus a gap) fit in the slots they span.
+    // Label every n-th period so that labels (at the estimated character
+    // width, plus a gap of one character) fit in the slots they span.
     let longest = points
         .iter()
         .map(|p| p.period_label.chars().count())
         .max()
         .unwrap_or(1);
-    let label_every = ((longest as f64 * 7.0 + 8.0) / slot).ceil().max(1.0) as usize;
+    let label_every = ((longest as f64 + 1.0) * char_w / slot).ceil().max(1.0) as usize;
     for (i, p) in points.iter().enumerate() {
         if i % label_every == 0 {
             let _ = write!(
                 s,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                 x(i),
-                HEIGHT - BOTTOM + 18.0,
+                height - bottom + font * 1.4,
                 escape_html(&p.period_label)
             );
         }
@@ -123,12 +177,29 @@ pub fn svg(metric: &Metric) -> Option<String> {
         let yy = y(t);
         let _ = write!(
             s,
-            "<line class=\"target\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text class=\"target-label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">Target {}</text>",
-            WIDTH - RIGHT,
-            WIDTH - RIGHT,
-            yy - 6.0,
-            escape_html(metric.target.as_deref().unwrap_or(""))
+            "<line class=\"target\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/>",
+            width - right,
         );
+        // The key: a short dashed line like the target's, then its words.
+        let key_y = font + 2.0;
+        let _ = write!(
+            s,
+            "<line class=\"target\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"target-label\" x=\"{:.1}\" y=\"{key_y:.1}\">",
+            left + 30.0,
+            key_y - font * 0.35,
+            key_y - font * 0.35,
+            left + 38.0,
+        );
+        for (n, line) in key_lines.iter().enumerate() {
+            let dy = if n == 0 { 0.0 } else { font * 1.3 };
+            let _ = write!(
+                s,
+                "<tspan x=\"{:.1}\" dy=\"{dy:.1}\">{}</tspan>",
+                left + 38.0,
+                escape_html(line)
+            );
+        }
+        s.push_str("</text>");
     }
     let path: Vec<String> = values
         .iter()
@@ -152,6 +223,22 @@ pub fn svg(metric: &Metric) -> Option<String> {
     }
     s.push_str("</svg>");
     Some(s)
+}
+
+/// Words into lines of at most `room` characters (a longer word has a line
+/// of its own).
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= room => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// Axis labels carry only a short unit; a long one is in the caption.
@@ -188,5 +275,13 @@ mod tests {
     fn scales_are_round() {
         assert_eq!(nice_scale(0.0, 7.3), (0.0, 8.0, 2.0));
         assert_eq!(nice_scale(3.0, 4.0), (3.0, 4.0, 0.2));
+    }
+
+    #[test]
+    fn long_targets_wrap_at_word_boundaries() {
+        assert_eq!(
+            wrap("Target: no less than 50% of cases", 12),
+            ["Target: no", "less than", "50% of cases"]
+        );
     }
 }

@@ -10,18 +10,11 @@ pub mod theme;
 use serde_json::{Value, json};
 
 use crate::link::Site;
-use crate::markdown::{self, escape_html};
+use crate::markdown;
+use crate::text::escape_html;
 use crate::types::Kind;
 
 pub use theme::Theme;
-
-/// One output file.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// The relative path from a page at `url` (site-root-relative, ending in
 /// `/` or a file name) back to the site root: `decisions/004-2014/` →

@@ -1,14 +1,15 @@
 //! Which pages a site has, and the context each template gets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{OutputFile, Theme, chart, expand_references, resolve_refs, root_for};
+use super::{Theme, chart, expand_references, resolve_refs, root_for};
 use crate::diagnostics::Diagnostic;
 use crate::link::{Backlink, Site};
+use crate::output::OutputFile;
 use crate::records::Meta;
 use crate::types::Kind;
 
@@ -27,11 +28,30 @@ struct BacklinkGroup<'a> {
     items: Vec<&'a Backlink>,
 }
 
+/// Backlinks by heading, each record once in a list (a response answering
+/// eight recommendations is one response), and a record already under a
+/// specific heading ("Responses to it") not again under a "Mentioned in …".
 fn grouped(backlinks: &[Backlink]) -> Vec<BacklinkGroup<'_>> {
+    let page = |b: &Backlink| b.url.split('#').next().unwrap_or_default().to_string();
+    let specific: std::collections::HashSet<String> = backlinks
+        .iter()
+        .filter(|b| !b.heading.starts_with("Mentioned in"))
+        .map(page)
+        .collect();
     let mut groups: Vec<BacklinkGroup<'_>> = Vec::new();
     for b in backlinks {
+        if b.heading.starts_with("Mentioned in") && specific.contains(&page(b)) {
+            continue;
+        }
         match groups.iter_mut().find(|g| g.heading == b.heading) {
-            Some(g) => g.items.push(b),
+            Some(g) => {
+                match g.items.iter_mut().find(|x| page(x) == page(b)) {
+                    // Keep the link to the whole record over one to a part.
+                    Some(x) if b.url.len() < x.url.len() => *x = b,
+                    Some(_) => {}
+                    None => g.items.push(b),
+                }
+            }
             None => groups.push(BacklinkGroup {
                 heading: &b.heading,
                 items: vec![b],
@@ -103,9 +123,22 @@ pub fn jobs_selected(
     keep: &(dyn Fn(&Meta) -> bool + Sync),
     lists: bool,
 ) -> Vec<PageJob> {
-    let r = &site.records;
     let mut jobs: Vec<PageJob> = Vec::new();
+    plan_jobs(site, &mut jobs);
+    commitment_and_metric_jobs(site, &mut jobs);
+    grants_jobs(site, &mut jobs);
+    decision_jobs(site, &mut jobs, keep, lists);
+    document_jobs(site, &mut jobs, keep, lists);
+    registry_jobs(site, &mut jobs, keep);
+    if lists {
+        site_jobs(site, &mut jobs);
+    }
+    jobs
+}
 
+/// The plans, their sections and the list of plans.
+fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
+    let r = &site.records;
     // Plans and their sections.
     for plan in &r.plans {
         let sections: Vec<Value> = r
@@ -187,20 +220,85 @@ pub fn jobs_selected(
         if let Some(p) = plan {
             crumbs.push(crumb(&p.meta.title, &p.meta.url));
         }
+        let mut record = to_value(s, site);
+        if let Some(body) = record["body"].as_str() {
+            let linked = link_commitments(
+                body,
+                r.commitments.iter().filter(|c| in_section(&c.section)),
+                &root_for(&s.meta.url),
+            );
+            record["body"] = json!(linked);
+        }
+        // The section's grants tables, from the grants records: each right
+        // after the paragraph of the text that links it (the text says "the
+        // table below"), the others after the text.
+        let tables: Vec<Value> = r
+            .grants
+            .iter()
+            .filter(|g| g.section.as_ref().is_some_and(in_section))
+            .map(|g| to_value(g, site))
+            .collect();
+        let (body_parts, other_tables) = match record["body"].as_str() {
+            Some(body) => place_tables(body, tables),
+            None => (Vec::new(), tables),
+        };
         jobs.push(record_job(
             site,
             &s.meta,
             "section.html",
-            to_value(s, site),
+            record,
             crumbs,
             json!({
                 "plan": plan.map(|p| json!({"title": p.meta.title, "url": p.meta.url})),
                 "subsections": subsections, "loose_commitments": loose,
+                "body_parts": body_parts,
+                "grants_tables": other_tables,
                 "previous": link(prev), "next": link(next),
             }),
         ));
     }
+}
 
+/// Splits a section's HTML after each paragraph that is nothing but a
+/// reference to one of `tables` (`[[grants x|…]]` alone in its paragraph;
+/// still a placeholder here, made a link when the page is written), so the
+/// table is shown there: `[{html, tables}]` in order, and the tables no
+/// paragraph names, for after the text.
+fn place_tables(body: &str, tables: Vec<Value>) -> (Vec<Value>, Vec<Value>) {
+    use crate::text::{PLACEHOLDER_END, PLACEHOLDER_START};
+    let mut placed: Vec<(usize, Value)> = Vec::new();
+    let mut others = Vec::new();
+    for t in tables {
+        let key = t["meta"]["key"].as_str().unwrap_or_default();
+        let open = format!("<p>{PLACEHOLDER_START}grants {key}");
+        let end = body.match_indices(&open).find_map(|(at, _)| {
+            let rest = &body[at + open.len()..];
+            // The reference and perhaps its label, then the paragraph's end.
+            let close = rest.find(PLACEHOLDER_END)?;
+            let inner = &rest[..close];
+            let after = &rest[close + PLACEHOLDER_END.len_utf8()..];
+            ((inner.is_empty() || inner.starts_with('|')) && after.starts_with("</p>"))
+                .then(|| at + open.len() + close + PLACEHOLDER_END.len_utf8() + "</p>".len())
+        });
+        match end {
+            Some(end) => placed.push((end, t)),
+            None => others.push(t),
+        }
+    }
+    placed.sort_by_key(|(end, _)| *end);
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (end, t) in placed {
+        parts.push(json!({"html": &body[from..end], "tables": [t]}));
+        from = end;
+    }
+    parts.push(json!({"html": &body[from..], "tables": []}));
+    (parts, others)
+}
+
+/// Commitments and metrics, each with its list.
+fn commitment_and_metric_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
+    let r = &site.records;
     // Commitments and metrics.
     for c in &r.commitments {
         let metrics: Vec<Value> = r
@@ -209,13 +307,26 @@ pub fn jobs_selected(
             .filter(|m| m.commitments.iter().any(|x| x.target.key == c.meta.key))
             .map(|m| json!({"title": m.name, "url": m.meta.url, "target": m.target, "has_series": !m.series.is_empty()}))
             .collect();
+        // The subsection of the plan it sits in, so the page says where its
+        // words come from ("this partnership" makes sense in its place).
+        let section = r
+            .sections
+            .iter()
+            .find(|s| s.meta.key == c.section.target.key);
+        let subsection = section
+            .zip(c.section.target.fragment.as_deref())
+            .and_then(|(s, f)| {
+                let h = s.body.as_ref()?.headings.iter().find(|h| h.id == f)?;
+                Some(json!({"title": h.text, "url": format!("{}#{}", s.meta.url, h.id)}))
+            });
         let mut job = record_job(
             site,
             &c.meta,
             "commitment.html",
             to_value(c, site),
             vec![crumb("Commitments", "commitments/")],
-            json!({"metrics": metrics}),
+            json!({"metrics": metrics, "subsection": subsection,
+                "section": section.map(|s| json!({"title": s.meta.title, "url": s.meta.url, "number": s.number}))}),
         );
         // The page lists its metrics with their targets; the linked
         // records need not list them again.
@@ -248,7 +359,11 @@ pub fn jobs_selected(
         }).collect()),
         "count": r.metrics.len(),
     })));
+}
 
+/// Grants tables, their rows and the list of tables.
+fn grants_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
+    let r = &site.records;
     // Grants.
     for g in &r.grants {
         jobs.push(record_job(
@@ -281,7 +396,16 @@ pub fn jobs_selected(
             })).collect::<Vec<_>>(),
         }),
     ));
+}
 
+/// Decisions (those `keep` takes) and, with `lists`, their list.
+fn decision_jobs(
+    site: &Site,
+    jobs: &mut Vec<PageJob>,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+) {
+    let r = &site.records;
     // Decisions: the bulk of a large site, so their contexts are built in
     // parallel (in order, as `collect` keeps it).
     jobs.par_extend(r.decisions.par_iter().filter(|d| keep(&d.meta)).map(|d| {
@@ -323,24 +447,53 @@ pub fn jobs_selected(
             json!({"years": years, "count": r.decisions.len()}),
         ));
     }
+}
 
+/// Panel documents, responses, papers, variations and pages (those `keep` takes where they are selectable), with their lists.
+fn document_jobs(
+    site: &Site,
+    jobs: &mut Vec<PageJob>,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+) {
+    let r = &site.records;
     // Panel documents, responses, papers, variations, pages.
     for p in r.panel.iter().filter(|x| keep(&x.meta)) {
+        // Each recommendation with the answers published responses give it.
+        let mut record = to_value(p, site);
+        if let Some(recs) = record["recommendations"].as_array_mut() {
+            for rec in recs {
+                let id = rec["id"].as_str().unwrap_or_default().to_string();
+                let answers = site.answers.get(&(p.meta.key.clone(), id));
+                rec["answers"] = json!(answers.map(Vec::as_slice).unwrap_or_default());
+            }
+        }
         jobs.push(record_job(
             site,
             &p.meta,
             "panel.html",
-            to_value(p, site),
+            record,
             vec![crumb("Police and Crime Panel", "panel/")],
             json!({}),
         ));
     }
     for x in r.responses.iter().filter(|x| keep(&x.meta)) {
+        let mut record = to_value(x, site);
+        let titles = recommendation_titles(site, x);
+        if let Some(answers) = record["answers"].as_array_mut() {
+            for a in answers {
+                let title = a["recommendation_id"]
+                    .as_str()
+                    .and_then(|id| titles.get(id))
+                    .cloned();
+                a["recommendation_title"] = json!(title);
+            }
+        }
         jobs.push(record_job(
             site,
             &x.meta,
             "response.html",
-            to_value(x, site),
+            record,
             vec![crumb("Responses", "responses/")],
             json!({}),
         ));
@@ -365,7 +518,12 @@ pub fn jobs_selected(
             "paper.html",
             to_value(x, site),
             vec![crumb("Meeting papers", "papers/")],
-            json!({}),
+            // A purpose the paper's own text states word for word is not
+            // shown twice.
+            json!({"purpose_in_body": x.purpose.as_ref().zip(x.body.as_ref()).is_some_and(|(p, b)| {
+                let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                words(&b.text).contains(&words(&p.text))
+            })}),
         ));
     }
     if lists {
@@ -405,37 +563,76 @@ pub fn jobs_selected(
             json!({}),
         ));
     }
+}
 
-    if lists {
-        jobs.extend(browse_jobs(site));
-        jobs.push(home_job(site));
-        jobs.push(list_job(
-            "search/",
-            "search.html",
-            "Search",
-            json!({"kinds": kinds_present(site)}),
-        ));
-        jobs.push(list_job(
-            "accessibility/",
-            "accessibility.html",
-            "Accessibility statement",
-            json!({}),
-        ));
-        jobs.push(list_job(
-            "data/",
-            "data.html",
-            "Open data",
-            json!({"data": crate::export::catalogue(site)}),
-        ));
-        jobs.push(list_job(
-            "404.html",
-            "404.html",
-            "Page not found",
-            json!({}),
-        ));
-        jobs.extend(redirect_jobs(site));
+/// The kinds published from the registry alone (`records::registry::bespoke`): each record on its kind's template, and a list of them.
+fn registry_jobs(site: &Site, jobs: &mut Vec<PageJob>, keep: &(dyn Fn(&Meta) -> bool + Sync)) {
+    let r = &site.records;
+    // Kinds with no page code of their own: each record on its kind's
+    // template, and a list of them.
+    for kind in Kind::ALL
+        .into_iter()
+        .filter(|k| !crate::records::registry::bespoke(*k))
+    {
+        let info = kind.info();
+        let items = r.of_kind(kind);
+        // Only selectable kinds' pages may be left out (`is_selectable`).
+        for g in items
+            .iter()
+            .filter(|g| !is_selectable(kind) || keep(g.meta))
+        {
+            let mut record = g.record();
+            resolve_refs(&mut record, site);
+            jobs.push(record_job(
+                site,
+                g.meta,
+                info.template,
+                record,
+                vec![crumb(info.plural_label, info.index)],
+                json!({}),
+            ));
+        }
+        if !info.index.is_empty() && !items.is_empty() {
+            jobs.push(simple_list(
+                site,
+                info.index,
+                info.plural_label,
+                info.intro,
+                items.iter().map(|g| (g.meta, g.date)).collect(),
+            ));
+        }
     }
-    jobs
+}
+
+/// With `lists`: browsing, the home page, search, the accessibility statement, the Open data page, the 404 page and redirects.
+fn site_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
+    jobs.extend(browse_jobs(site));
+    jobs.push(home_job(site));
+    jobs.push(list_job(
+        "search/",
+        "search.html",
+        "Search",
+        json!({"kinds": kinds_present(site)}),
+    ));
+    jobs.push(list_job(
+        "accessibility/",
+        "accessibility.html",
+        "Accessibility statement",
+        json!({}),
+    ));
+    jobs.push(list_job(
+        "data/",
+        "data.html",
+        "Open data",
+        json!({"data": crate::export::catalogue(site)}),
+    ));
+    jobs.push(list_job(
+        "404.html",
+        "404.html",
+        "Page not found",
+        json!({}),
+    ));
+    jobs.extend(redirect_jobs(site));
 }
 
 /// A redirect page for every old address in `aliases:`.
@@ -454,6 +651,75 @@ fn redirect_jobs(site: &Site) -> Vec<PageJob> {
         }
     }
     out
+}
+
+/// The plan's text with each commitment's promise ("I will …", its first
+/// sentence that says so) linked to the commitment's page, where the
+/// sentence stands in the text word for word and once only.
+fn link_commitments<'a>(
+    body: &str,
+    commitments: impl Iterator<Item = &'a crate::records::Commitment>,
+    root: &str,
+) -> String {
+    let mut html = body.to_string();
+    for c in commitments {
+        let text = c
+            .source_text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let Some(sentence) = text
+            .split_inclusive(". ")
+            .map(str::trim)
+            .find(|s| s.contains("I will"))
+        else {
+            continue;
+        };
+        let escaped = crate::text::escape_html(sentence);
+        let plain = sentence.replace('\'', "&#39;").replace('"', "&quot;");
+        for candidate in [escaped, plain, sentence.to_string()] {
+            if html.matches(candidate.as_str()).count() != 1 {
+                continue;
+            }
+            let at = html.find(candidate.as_str()).expect("counted once");
+            let before = &html[..at];
+            // Not inside a tag, nor inside a link already (no nested links).
+            let in_tag = before.rfind('<') > before.rfind('>');
+            let in_link = before.rfind("<a ") > before.rfind("</a>");
+            // Nor inside a reference's placeholder (its label becomes a link).
+            let in_reference = before.rfind('\u{E000}') > before.rfind('\u{E001}');
+            if in_tag || in_link || in_reference {
+                break;
+            }
+            let link = format!(
+                "<a class=\"commitment-link\" href=\"{root}{}\">{candidate}</a>",
+                c.meta.url
+            );
+            html.replace_range(at..at + candidate.len(), &link);
+            break;
+        }
+    }
+    html
+}
+
+/// Each answered recommendation's title by its id, from the Panel report it
+/// answers, so the answers are headed by what a reader recognises.
+fn recommendation_titles(site: &Site, x: &crate::records::Response) -> BTreeMap<String, String> {
+    x.answers
+        .iter()
+        .filter_map(|a| {
+            let report = site
+                .records
+                .panel
+                .iter()
+                .find(|p| p.meta.key == a.recommendation.target.key)?;
+            let rec = report
+                .recommendations
+                .iter()
+                .find(|r| r.id == a.recommendation_id)?;
+            Some((a.recommendation_id.clone(), rec.title.clone()))
+        })
+        .collect()
 }
 
 fn summary(meta: &Meta, text_html: &str) -> Value {
@@ -504,26 +770,19 @@ fn simple_list(
 
 /// The page that lists a kind's records (`""`: none of its own).
 fn kind_index_url(k: Kind) -> &'static str {
-    match k {
-        Kind::Plan | Kind::Section => "plan/",
-        Kind::Commitment => "commitments/",
-        Kind::Metric => "metrics/",
-        Kind::Grants | Kind::Grant => "grants/",
-        Kind::Decision => "decisions/",
-        Kind::Panel => "panel/",
-        Kind::Response => "responses/",
-        Kind::Paper => "papers/",
-        Kind::Variation => "variations/",
-        Kind::Page => "",
-    }
+    k.info().index
 }
 
 fn kinds_present(site: &Site) -> Vec<Value> {
     let mut kinds: Vec<Kind> = site.entries.values().map(|e| e.kind).collect();
     kinds.sort();
     kinds.dedup();
+    // Kinds listed on one page (the plan and its sections, grants tables
+    // and their rows) get one link, named after the first of them.
+    let mut urls = HashSet::new();
     kinds
         .into_iter()
+        .filter(|k| urls.insert(kind_index_url(*k)))
         .map(|k| json!({"kind": k, "label": k.plural_label(), "url": kind_index_url(k)}))
         .collect()
 }
@@ -531,16 +790,9 @@ fn kinds_present(site: &Site) -> Vec<Value> {
 /// The year each dated record belongs to, for browsing, in one pass over
 /// the records (looking each one up in its list would be quadratic).
 fn record_years(site: &Site) -> HashMap<(Kind, &str), i16> {
-    let r = &site.records;
-    let dated = r
-        .decisions
-        .iter()
-        .map(|d| (&d.meta, d.date()))
-        .chain(r.panel.iter().map(|d| (&d.meta, d.date)))
-        .chain(r.responses.iter().map(|d| (&d.meta, d.date)))
-        .chain(r.papers.iter().map(|d| (&d.meta, d.date)))
-        .chain(r.variations.iter().map(|d| (&d.meta, d.date)));
-    dated
+    site.records
+        .dated()
+        .into_iter()
         .filter_map(|(meta, date)| Some(((meta.kind, meta.key.as_str()), date?.year())))
         .collect()
 }
@@ -549,14 +801,18 @@ fn record_years(site: &Site) -> HashMap<(Kind, &str), i16> {
 /// records of one kind and year. Works without JavaScript.
 fn browse_jobs(site: &Site) -> Vec<PageJob> {
     let mut dated: BTreeMap<(Kind, i16), Vec<&Meta>> = BTreeMap::new();
-    let mut undated: BTreeMap<Kind, usize> = BTreeMap::new();
+    let mut undated: BTreeMap<Kind, Vec<&Meta>> = BTreeMap::new();
     let years = record_years(site);
     for meta in site.records.metas() {
         match years.get(&(meta.kind, meta.key.as_str())) {
             Some(&y) => dated.entry((meta.kind, y)).or_default().push(meta),
-            None => *undated.entry(meta.kind).or_default() += 1,
+            None => undated.entry(meta.kind).or_default().push(meta),
         }
     }
+    let item = |m: &&Meta| {
+        let e = site.entry(m.kind, &m.key);
+        json!({"title": m.title, "url": m.url, "number": e.and_then(|e| e.number.clone()), "date": e.and_then(|e| e.date), "kind_label": m.kind_label})
+    };
     let mut jobs = Vec::new();
     let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
     for ((kind, year), metas) in &dated {
@@ -572,10 +828,30 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
             breadcrumbs: vec![crumb("Browse", "browse/")],
             context: json!({
                 "intro": format!("{} dated {year}, newest first.", kind.plural_label()),
-                "items": metas.iter().map(|m| {
-                    let e = site.entry(m.kind, &m.key);
-                    json!({"title": m.title, "url": m.url, "number": e.and_then(|e| e.number.clone()), "date": e.and_then(|e| e.date), "kind_label": m.kind_label})
-                }).collect::<Vec<_>>(),
+                "items": metas.iter().map(item).collect::<Vec<_>>(),
+            }),
+        });
+    }
+    // A kind whose records are dated keeps the ones its sources give no
+    // date on a page of their own, after the years, so none is missing.
+    let mut undated_links: BTreeMap<Kind, Value> = BTreeMap::new();
+    for (kind, metas) in &undated {
+        if !kinds.contains_key(kind) {
+            continue;
+        }
+        let url = format!("browse/{}/undated/", kind.keyword());
+        undated_links.insert(
+            *kind,
+            json!({"year": "Date not stated", "url": url, "count": metas.len()}),
+        );
+        jobs.push(PageJob {
+            url: url.clone(),
+            template: "list.html",
+            title: format!("{} with no date stated", kind.plural_label()),
+            breadcrumbs: vec![crumb("Browse", "browse/")],
+            context: json!({
+                "intro": format!("{} whose sources state no date.", kind.plural_label()),
+                "items": metas.iter().map(item).collect::<Vec<_>>(),
             }),
         });
     }
@@ -585,8 +861,10 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
         .filter(|k| **k != Kind::Page)
         .filter_map(|k| {
             let years = kinds.get(k).cloned().unwrap_or_default();
-            let count = undated.get(k).copied().unwrap_or(0) + years.iter().map(|y| y["count"].as_u64().unwrap_or(0) as usize).sum::<usize>();
-            (count > 0).then(|| json!({"label": k.plural_label(), "url": index_urls(*k), "count": count, "years": years.iter().rev().collect::<Vec<_>>()}))
+            let count = undated.get(k).map_or(0, Vec::len) + years.iter().map(|y| y["count"].as_u64().unwrap_or(0) as usize).sum::<usize>();
+            let mut links: Vec<Value> = years.iter().rev().cloned().collect();
+            links.extend(undated_links.get(k).cloned());
+            (count > 0).then(|| json!({"label": k.plural_label(), "url": index_urls(*k), "count": count, "years": links}))
         })
         .collect();
     jobs.push(list_job(
@@ -633,6 +911,8 @@ pub fn globals(site: &Site, theme: &Theme, live_reload: bool) -> Value {
     json!({
         "site": site.config,
         "assets": theme.asset_names,
+        "brand_css": site.config.branding.stylesheet().map(|(name, _)| name),
+        "csp": crate::safe::CSP_META,
         "live_reload": live_reload,
         "nav": [
             {"title": "The plan", "url": "plan/"},
@@ -722,7 +1002,7 @@ pub fn render_one(
         super::theme::template_diagnostic(&e, &super::theme::template_path(root_dir, job.template))
     })?;
     // Most pages of a large site hold no references: no second copy.
-    let html = if html.contains(crate::markdown::PLACEHOLDER_START) {
+    let html = if html.contains(crate::text::PLACEHOLDER_START) {
         expand_references(&html, site, &root)
     } else {
         html

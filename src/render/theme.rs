@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Span};
+use crate::hash::fingerprinted;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -16,9 +17,9 @@ macro_rules! embedded {
 pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/base.html",
     "templates/macros/backlinks.html",
-    "templates/macros/record-facts.html",
     "templates/macros/cite.html",
     "templates/macros/timeline.html",
+    "templates/macros/grants-table.html",
     "templates/home.html",
     "templates/plan.html",
     "templates/plans.html",
@@ -57,8 +58,6 @@ pub struct Theme {
     pub assets: Vec<(String, Vec<u8>)>,
     /// Original name → fingerprinted name, for templates (`assets`).
     pub asset_names: std::collections::BTreeMap<String, String>,
-    /// Folders watched by `serve`.
-    pub override_dir: Option<PathBuf>,
     /// What loading noticed but did not stop for (symbolic links).
     pub warnings: Vec<Diagnostic>,
 }
@@ -79,6 +78,18 @@ impl Theme {
                 ));
             } else if let Some(s) = name.strip_prefix("static/") {
                 assets.push((s.to_string(), text.as_bytes().to_vec()));
+            }
+        }
+        // The page templates of kinds published from the registry alone
+        // come with the kind (`Kind::info`).
+        for kind in crate::types::Kind::ALL {
+            let info = kind.info();
+            if let Some(text) = info.default_template {
+                templates.push((
+                    info.template.to_string(),
+                    text.to_string(),
+                    PathBuf::from("themes/default/templates").join(info.template),
+                ));
             }
         }
         let override_dir = root.join("themes/default");
@@ -185,26 +196,8 @@ impl Theme {
             tera,
             assets,
             asset_names,
-            override_dir: has_override.then_some(override_dir),
             warnings,
         })
-    }
-}
-
-/// `style.css` → `style.<hash>.css`: a new publication never mixes with
-/// a browser's cached old files, so assets can be cached for a long time.
-pub fn fingerprinted(name: &str, bytes: &[u8]) -> String {
-    // FNV-1a: stable across builds and platforms, and enough to tell
-    // versions of one file apart.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    let short = format!("{hash:016x}");
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{}.{ext}", &short[..10]),
-        None => format!("{name}.{}", &short[..10]),
     }
 }
 

@@ -19,12 +19,18 @@
 //! (signatories, authors, contact officers) count as title words.
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::SearchDoc;
 use super::thesaurus::Thesaurus;
-use super::tokenize::{CODE_END, Term, TermMap, Words, code_of, index_terms, phrase_terms};
+use super::tokenize::{
+    CODE_END, Term, TermHasher, TermMap, Words, code_of, index_and_phrase_terms, index_terms,
+    lowercase, phrase_terms,
+};
 
 pub(crate) const EXACT: u32 = 1000;
 pub(crate) const TITLE: u32 = 100;
@@ -40,6 +46,15 @@ const B: f64 = 0.75;
 /// Documents tokenised in parallel at a time: bounds the memory held by
 /// per-document term lists before they are merged.
 const BATCH: usize = 1024;
+
+/// The merged postings are kept in this many maps, a term's by its hash, so
+/// that each is filled by one thread while the others fill theirs.
+const MERGE_SHARDS: usize = 64;
+
+fn merge_shard(term: &str) -> u8 {
+    // The top bits: the maps themselves bucket by the low ones.
+    (std::hash::BuildHasherDefault::<TermHasher>::default().hash_one(term) >> 58) as u8
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Occurrence {
@@ -67,21 +82,30 @@ pub(crate) struct TermPostings {
     pub df: usize,
 }
 
-/// A document's terms and its body length in terms.
+/// A document's terms, grouped by merge shard, and its body length in terms.
 struct DocTerms {
-    terms: Vec<(Term, Occurrence)>,
+    /// Sorted by merge shard ([`merge_shard`]).
+    terms: Vec<(u8, Term, Occurrence)>,
+    /// Where each shard's terms start in `terms`, and the end.
+    starts: [u32; MERGE_SHARDS + 1],
     body_len: u32,
 }
 
+impl DocTerms {
+    fn of_shard(&self, shard: usize) -> &[(u8, Term, Occurrence)] {
+        &self.terms[self.starts[shard] as usize..self.starts[shard + 1] as usize]
+    }
+}
+
 fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> DocTerms {
-    let mut map: TermMap<Term, Occurrence> = TermMap::default();
-    let mut add = |term: &Term, f: &dyn Fn(&mut Occurrence)| match map.get_mut(&**term) {
-        Some(o) => f(o),
-        None => {
-            let mut o = Occurrence::default();
-            f(&mut o);
-            map.insert(term.clone(), o);
-        }
+    // Every term comes from `words`, which interns them: its address
+    // identifies it, and is much quicker to hash and compare than its text.
+    let mut map: TermMap<usize, (Term, Occurrence)> = TermMap::default();
+    let mut add = |term: &Term, f: &dyn Fn(&mut Occurrence)| {
+        let (_, o) = map
+            .entry(Arc::as_ptr(term) as *const u8 as usize)
+            .or_insert_with(|| (term.clone(), Occurrence::default()));
+        f(o);
     };
     let exact = |o: &mut Occurrence| o.exact = true;
     let title = |o: &mut Occurrence| o.title = true;
@@ -89,24 +113,36 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> D
     let meta = |_: &mut Occurrence| {};
 
     let mut body_len = 0;
-    let text = doc.text.to_lowercase();
+    let text = lowercase(doc.text);
     let title_lower = doc.title.to_lowercase();
-    index_terms(&text, words, |t| {
-        body_len += 1;
-        add(t, &body);
-    });
+    let with_thesaurus = !thesaurus.is_empty();
+    let mut seq = Vec::new();
+    index_and_phrase_terms(
+        &text,
+        words,
+        |t| {
+            body_len += 1;
+            add(t, &body);
+        },
+        |t| {
+            if with_thesaurus {
+                seq.push(t.clone());
+            }
+        },
+    );
     index_terms(&title_lower, words, |t| add(t, &title));
     for name in doc.people {
         index_terms(&name.to_lowercase(), words, |t| add(t, &title));
     }
-    if !thesaurus.is_empty() {
-        let mut seq = Vec::new();
-        phrase_terms(&text, words, |t| seq.push(t.clone()));
-        thesaurus.expand(&seq, |t, n| add(t, &|o: &mut Occurrence| o.syn_tf += n));
+    if with_thesaurus {
+        // The thesaurus's terms are its own: this thread's are looked up.
+        thesaurus.expand(&seq, |t, n| {
+            add(&words.intern(t), &|o: &mut Occurrence| o.syn_tf += n)
+        });
         seq.clear();
         phrase_terms(&title_lower, words, |t| seq.push(t.clone()));
         thesaurus.expand(&seq, |t, _| {
-            add(t, &|o: &mut Occurrence| o.syn_title = true)
+            add(&words.intern(t), &|o: &mut Occurrence| o.syn_title = true)
         });
     }
     index_terms(&doc.kind_label.to_lowercase(), words, |t| add(t, &meta));
@@ -116,7 +152,7 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> D
             // `004/2014`, `pcc-dn 1956`, `reduce-burglary`: the code is the
             // exact match, its words count as title words.
             Some(code) if code.matches(CODE_END).count() > 1 => {
-                add(&Term::from(code), &exact);
+                add(&words.intern(&code), &exact);
                 index_terms(&lower, words, |t| add(t, &title));
             }
             // A one-run id or number (`about`, `1956`) is found as a word,
@@ -127,9 +163,32 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> D
     for amount in doc.amounts {
         index_terms(&amount.to_lowercase(), words, |t| add(t, &exact));
     }
+    let mut terms: Vec<(u8, Term, Occurrence)> = map
+        .into_values()
+        .map(|(t, o)| (merge_shard(&t), t, o))
+        .collect();
+    terms.sort_unstable_by_key(|e| e.0);
+    let mut starts = [0u32; MERGE_SHARDS + 1];
+    for (shard, _, _) in &terms {
+        starts[*shard as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
     DocTerms {
-        terms: map.into_iter().collect(),
+        terms,
+        starts,
         body_len,
+    }
+}
+
+/// Orders strings as JavaScript does, by UTF-16 code units. For ASCII that
+/// is byte order, which is much quicker to compare.
+fn utf16_order(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
     }
 }
 
@@ -141,40 +200,47 @@ thread_local! {
     static WORDS: RefCell<Words> = RefCell::new(Words::new());
 }
 
-/// Tokenises every document (in parallel, in batches) and merges the
-/// postings; then scores them. Terms come out sorted in UTF-16 code unit
-/// order, the order JavaScript compares strings in, so the client's binary
-/// search over shard boundaries agrees with this one.
+/// Tokenises every document and merges the postings, both in parallel (in
+/// batches; the merge by shards of terms, each shard in document order);
+/// then scores them. Terms come out sorted in UTF-16 code unit order, the
+/// order JavaScript compares strings in, so the client's binary search over
+/// shard boundaries agrees with this one.
 pub(crate) fn build(
     docs: &[&SearchDoc<'_>],
     max_postings: usize,
     thesaurus: &Thesaurus,
 ) -> Vec<TermPostings> {
-    let mut merged: TermMap<Term, Vec<(u32, Occurrence)>> = TermMap::default();
+    type Merged = TermMap<Term, Vec<(u32, Occurrence)>>;
+    let mut merged: Vec<Merged> = (0..MERGE_SHARDS).map(|_| Merged::default()).collect();
     let mut body_lens: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let done: Vec<DocTerms> = batch
             .par_iter()
             .map(|doc| WORDS.with(|w| doc_terms(doc, &mut w.borrow_mut(), thesaurus)))
             .collect();
-        for (i, d) in done.into_iter().enumerate() {
-            let doc = (b * BATCH + i) as u32;
-            body_lens.push(d.body_len);
-            for (term, occ) in d.terms {
-                match merged.get_mut(&term) {
-                    Some(list) => list.push((doc, occ)),
-                    None => {
-                        merged.insert(term, vec![(doc, occ)]);
+        body_lens.extend(done.iter().map(|d| d.body_len));
+        merged.par_iter_mut().enumerate().for_each(|(shard, map)| {
+            for (i, d) in done.iter().enumerate() {
+                let doc = (b * BATCH + i) as u32;
+                for (_, term, occ) in d.of_shard(shard) {
+                    match map.get_mut(&**term) {
+                        Some(list) => list.push((doc, *occ)),
+                        None => {
+                            map.insert(term.clone(), vec![(doc, *occ)]);
+                        }
                     }
                 }
             }
-        }
+        });
+        // Freed on both cores too: millions of shared terms to let go of.
+        done.into_par_iter().for_each(drop);
     }
 
     let n = docs.len() as f64;
     let avg_len = (body_lens.iter().map(|&l| l as f64).sum::<f64>() / n.max(1.0)).max(1.0);
     let mut out: Vec<TermPostings> = merged
         .into_par_iter()
+        .flat_map_iter(|m| m.into_iter())
         .map(|(term, list)| {
             let df = list.len();
             let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
@@ -221,7 +287,7 @@ pub(crate) fn build(
             TermPostings { term, postings, df }
         })
         .collect();
-    out.par_sort_unstable_by(|a, b| a.term.encode_utf16().cmp(b.term.encode_utf16()));
+    out.par_sort_unstable_by(|a, b| utf16_order(&a.term, &b.term));
     out
 }
 

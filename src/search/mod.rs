@@ -32,7 +32,10 @@ mod client_tests;
 
 use std::io::Write as _;
 
-use write::{Fnv, push_str, push_u32};
+use rayon::prelude::*;
+
+use crate::hash::Fnv;
+use write::{push_str, push_u32};
 
 pub struct SearchDoc<'a> {
     /// Relative to the site root, e.g. `decisions/004-2014/`.
@@ -59,7 +62,6 @@ pub struct SearchStats {
     pub files: usize,
     pub total_bytes: u64,
     pub largest_file_bytes: u64,
-    pub terms: usize,
     /// Gzip bytes of the most a one-word query can fetch (not counting the
     /// client script): the manifest, the largest term shard and a page of
     /// results from the largest fragment shards. A bound, not a typical
@@ -101,33 +103,66 @@ pub const PAGE_RESULTS: usize = 10;
 pub const MAX_POSTINGS: usize = 10_000;
 
 /// The index with no thesaurus (tests); sites use [`build_index_with`].
+#[cfg(test)]
 pub fn build_index(docs: &[SearchDoc<'_>]) -> SearchOutput {
     build_index_with(docs, &thesaurus::Thesaurus::default())
 }
 
 pub fn build_index_with(docs: &[SearchDoc<'_>], thesaurus: &thesaurus::Thesaurus) -> SearchOutput {
     let refs: Vec<&SearchDoc<'_>> = docs.iter().collect();
-    let terms = index::build(&refs, MAX_POSTINGS, thesaurus);
+    // The result fragments need only the documents: they are written while
+    // the terms are indexed.
+    let (terms, fragments) = rayon::join(
+        || index::build(&refs, MAX_POSTINGS, thesaurus),
+        || {
+            refs.par_chunks(FRAGMENT_DOCS)
+                .map(write::fragments)
+                .collect::<Vec<Vec<u8>>>()
+        },
+    );
     let shards = write::term_shards(&terms, write::SHARD_BYTES);
-    let fragments: Vec<Vec<u8>> = refs.chunks(FRAGMENT_DOCS).map(write::fragments).collect();
+    drop(terms);
 
-    let mut hash = Fnv::new();
-    for bytes in shards.iter().map(|s| &s.1).chain(&fragments) {
-        hash.write(bytes);
-        hash.write(b"\n");
-    }
+    // The folder's hash reads every byte in turn; the largest files are
+    // compressed for the budget bound meanwhile.
+    let (hash, (term_gz, fragment_gz)) = rayon::join(
+        || {
+            let mut hash = Fnv::new();
+            for bytes in shards.iter().map(|s| &s.1).chain(&fragments) {
+                hash.write(bytes);
+                hash.write(b"\n");
+            }
+            hash
+        },
+        || {
+            rayon::join(
+                || largest_gzip(shards.iter().map(|s| &s.1)),
+                || largest_gzip(fragments.iter()),
+            )
+        },
+    );
     let dir = format!("i{}", hash.hex());
 
     let manifest = manifest(docs, &dir, &shards, fragments.len());
+    let manifest_gz = gzip_len(&manifest);
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(1 + shards.len() + fragments.len());
     files.push(("search/manifest.json".to_string(), manifest));
+    let fragment_files = fragments.len() as u64;
     for (i, (_, bytes)) in shards.into_iter().enumerate() {
         files.push((format!("search/{dir}/t/{i}.json"), bytes));
     }
     for (i, bytes) in fragments.into_iter().enumerate() {
         files.push((format!("search/{dir}/f/{i}.json"), bytes));
     }
-    let stats = stats(&files, terms.len());
+    let stats = SearchStats {
+        files: files.len(),
+        total_bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
+        largest_file_bytes: files.iter().map(|(_, b)| b.len() as u64).max().unwrap_or(0),
+        // The largest fragment file stands for each of a page's fragment files.
+        worst_query_gzip_bytes: manifest_gz
+            + term_gz
+            + fragment_files.min(PAGE_RESULTS as u64) * fragment_gz,
+    };
     SearchOutput { files, stats }
 }
 
@@ -204,35 +239,13 @@ fn manifest(
 /// but compresses to nothing, hence more than one).
 const GZIP_CANDIDATES: usize = 16;
 
-fn stats(files: &[(String, Vec<u8>)], terms: usize) -> SearchStats {
-    let largest_gzip = |part: &str| {
-        let mut of_kind: Vec<&Vec<u8>> = files
-            .iter()
-            .filter(|(p, _)| p.contains(part))
-            .map(|(_, b)| b)
-            .collect();
-        of_kind.sort_by_key(|b| std::cmp::Reverse(b.len()));
-        let gzip = of_kind
-            .iter()
-            .take(GZIP_CANDIDATES)
-            .map(|b| gzip_len(b))
-            .max()
-            .unwrap_or(0);
-        (of_kind.len() as u64, gzip)
-    };
-    let manifest_gz = files.first().map_or(0, |(_, b)| gzip_len(b));
-    let (_, term_gz) = largest_gzip("/t/");
-    // The largest fragment file stands for each of a page's fragment files.
-    let (fragment_files, fragment_gz) = largest_gzip("/f/");
-    SearchStats {
-        files: files.len(),
-        total_bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
-        largest_file_bytes: files.iter().map(|(_, b)| b.len() as u64).max().unwrap_or(0),
-        terms,
-        worst_query_gzip_bytes: manifest_gz
-            + term_gz
-            + fragment_files.min(PAGE_RESULTS as u64) * fragment_gz,
-    }
+/// The gzip size of the largest compressed file among `files`, looking at
+/// the [`GZIP_CANDIDATES`] largest uncompressed ones (in parallel).
+fn largest_gzip<'a>(files: impl Iterator<Item = &'a Vec<u8>>) -> u64 {
+    let mut by_size: Vec<&Vec<u8>> = files.collect();
+    by_size.sort_by_key(|b| std::cmp::Reverse(b.len()));
+    by_size.truncate(GZIP_CANDIDATES);
+    by_size.par_iter().map(|b| gzip_len(b)).max().unwrap_or(0)
 }
 
 pub(crate) fn gzip_len(bytes: &[u8]) -> u64 {

@@ -68,6 +68,34 @@ pub(crate) fn trim_chunk(chunk: &str) -> &str {
         .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '£')
 }
 
+/// `text.to_lowercase()`, quicker for mostly ASCII text: ASCII runs are
+/// lowercased a byte at a time, other characters one by one as `str` would
+/// (a text with a capital sigma, whose lowercase depends on its place in the
+/// word, is left to `str`).
+pub(crate) fn lowercase(text: &str) -> String {
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        match chars.next() {
+            Some(c) => {
+                out.extend(c.to_lowercase());
+                rest = chars.as_str();
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// The lowercased, trimmed, non-empty chunks of `text`.
 pub(crate) fn chunks(lower: &str) -> impl Iterator<Item = &str> {
     lower
@@ -405,18 +433,27 @@ impl Hasher for TermHasher {
         self.add(u64::from(i));
     }
 
+    /// The state's high bits brought down: a multiply mixes every input bit
+    /// into the high bits only, and the table picks buckets by the low ones
+    /// (without this, words sharing their first two letters shared a few
+    /// buckets, and lookups spent their time comparing strings).
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 
 /// Word → term through elasticlunr's English pipeline, memoised: the
 /// pipeline allocates, and a corpus has far fewer distinct words than words.
+/// Terms are interned: one `Words` hands out one shared term for each
+/// distinct string (`police` and `policing` both give the same `polic`), so
+/// a term's address identifies it among the terms of one `Words`.
 pub(crate) struct Words {
     pipeline: Pipeline,
     /// Normalised word → its term (`None` for a stop word).
-    seen: TermMap<String, Option<Term>>,
+    seen: TermMap<Box<str>, Option<Term>>,
+    /// Every term handed out, by its text.
+    interned: TermMap<Term, ()>,
     buf: String,
 }
 
@@ -431,34 +468,53 @@ impl Words {
         Words {
             pipeline: elasticlunr::lang::English::new().make_pipeline(),
             seen: TermMap::default(),
+            interned: TermMap::default(),
             buf: String::new(),
         }
     }
 
-    /// The term for one word run (lowercase), or `None` for a stop word.
-    pub fn term(&mut self, run: &str) -> Option<&Term> {
-        without_apostrophes(run, &mut self.buf);
-        if !self.seen.contains_key(self.buf.as_str()) {
-            let term = self
-                .pipeline
-                .run(vec![normalise(&self.buf).into_owned()])
-                .pop()
-                .filter(|t| !t.is_empty())
-                .map(Term::from);
-            self.seen.insert(self.buf.clone(), term);
+    /// The shared term with this text.
+    pub fn intern(&mut self, text: &str) -> Term {
+        if let Some((t, _)) = self.interned.get_key_value(text) {
+            return t.clone();
         }
-        self.seen.get(self.buf.as_str()).and_then(Option::as_ref)
+        let t = Term::from(text);
+        self.interned.insert(t.clone(), ());
+        t
+    }
+
+    /// The term for one word run (lowercase), or `None` for a stop word.
+    pub fn term(&mut self, run: &str) -> Option<Term> {
+        // Most words have no apostrophe and are looked up as they are.
+        let has_apostrophe = run.contains(is_apostrophe);
+        if has_apostrophe {
+            without_apostrophes(run, &mut self.buf);
+        }
+        let word: &str = if has_apostrophe { &self.buf } else { run };
+        if let Some(term) = self.seen.get(word) {
+            return term.clone();
+        }
+        let word: Box<str> = word.into();
+        let term = self
+            .pipeline
+            .run(vec![normalise(&word).into_owned()])
+            .pop()
+            .filter(|t| !t.is_empty())
+            .map(|t| self.intern(&t));
+        self.seen.insert(word, term.clone());
+        term
     }
 }
 
 /// Calls `emit` with every index term of `lower` (already lowercased), in
-/// order, repeats included (they are term frequencies).
+/// order, repeats included (they are term frequencies); every term is
+/// `words`'s shared one ([`Words::intern`]).
 pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
     let mut it = chunks(lower).peekable();
     while let Some(chunk) = it.next() {
         if let Some(mut n) = parse_number(chunk) {
             for t in n.index_terms() {
-                emit(&Term::from(t));
+                emit(&words.intern(&t));
             }
             // `£641 million`: also findable as `£641m`. The scale word stays
             // a word of its own.
@@ -467,25 +523,98 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
             {
                 n.scale = s;
                 for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
-                    emit(&Term::from(t));
+                    emit(&words.intern(&t));
                 }
             }
         } else if let Some(runs) = compound_runs(chunk) {
             if let Some(code) = code_of(chunk) {
-                emit(&Term::from(code));
+                emit(&words.intern(&code));
             }
             for run in &runs {
                 if let Some(t) = words.term(run) {
-                    emit(t);
+                    emit(&t);
                 }
             }
-            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j).cloned()) {
+            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j)) {
                 emit(&t);
             }
         } else {
             for run in word_runs(chunk) {
                 if let Some(t) = words.term(run) {
-                    emit(t);
+                    emit(&t);
+                }
+            }
+        }
+    }
+}
+
+/// [`index_terms`] and [`phrase_terms`] of the same text in one pass over
+/// it: `index` gets what `index_terms` would emit and `phrase` what
+/// `phrase_terms` would, each in its order (the two interleaved). A
+/// record's body is most of the index's work, and it needs both.
+pub(crate) fn index_and_phrase_terms(
+    lower: &str,
+    words: &mut Words,
+    mut index: impl FnMut(&Term),
+    mut phrase: impl FnMut(&Term),
+) {
+    let mut it = chunks(lower).peekable();
+    while let Some(chunk) = it.next() {
+        // Most chunks are one plain word: a letter, then letters and digits,
+        // all ASCII. That is no number (those start with a digit or `£`),
+        // no compound (no joiner) and one word run: looked up as it is.
+        if chunk.as_bytes()[0].is_ascii_alphabetic()
+            && chunk.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            if let Some(t) = words.term(chunk) {
+                index(&t);
+                phrase(&t);
+            }
+        } else if let Some(mut n) = parse_number(chunk) {
+            let mut terms = n.index_terms().into_iter();
+            // The first index term is the number term, the phrase's.
+            if let Some(first) = terms.next() {
+                let first = words.intern(&first);
+                index(&first);
+                phrase(&first);
+            }
+            for t in terms {
+                index(&words.intern(&t));
+            }
+            if n.scale.is_empty()
+                && let Some(s) = it.peek().and_then(|c| scale_word(c))
+            {
+                n.scale = s;
+                for t in n.index_terms().into_iter().filter(|t| *t != n.value) {
+                    index(&words.intern(&t));
+                }
+            }
+        } else if let Some(runs) = compound_runs(chunk) {
+            let code = code_of(chunk).map(|c| words.intern(&c));
+            if let Some(code) = &code {
+                index(code);
+            }
+            for run in &runs {
+                if let Some(t) = words.term(run) {
+                    index(&t);
+                }
+            }
+            match joined_word(&runs).and_then(|j| words.term(&j)) {
+                Some(t) => {
+                    index(&t);
+                    phrase(&t);
+                }
+                None => {
+                    if let Some(code) = &code {
+                        phrase(code);
+                    }
+                }
+            }
+        } else {
+            for run in word_runs(chunk) {
+                if let Some(t) = words.term(run) {
+                    index(&t);
+                    phrase(&t);
                 }
             }
         }
@@ -500,17 +629,17 @@ pub(crate) fn index_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&
 pub(crate) fn phrase_terms(lower: &str, words: &mut Words, mut emit: impl FnMut(&Term)) {
     for chunk in chunks(lower) {
         if let Some(n) = parse_number(chunk) {
-            emit(&Term::from(n.number_term()));
+            emit(&words.intern(&n.number_term()));
         } else if let Some(runs) = compound_runs(chunk) {
-            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j).cloned()) {
+            if let Some(t) = joined_word(&runs).and_then(|j| words.term(&j)) {
                 emit(&t);
             } else if let Some(code) = code_of(chunk) {
-                emit(&Term::from(code));
+                emit(&words.intern(&code));
             }
         } else {
             for run in word_runs(chunk) {
                 if let Some(t) = words.term(run) {
-                    emit(t);
+                    emit(&t);
                 }
             }
         }
@@ -888,5 +1017,46 @@ mod tests {
         assert_eq!(terms("“2021–25”"), ["2021/25/", "2021", "25"]);
         assert_eq!(terms("e.g."), ["e", "g"]);
         assert_eq!(terms("--"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn lowercase_is_strs() {
+        for text in [
+            "",
+            "Plain ASCII Text 2021",
+            "£3,863 – “Quoted” ÉCOLE Straße İstanbul ǅ",
+            "ΟΔΟΣ ΣΑΣ Σ",
+            "Mixed ÀÉÎ and ascii ÑAME",
+        ] {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_gives_what_the_two_passes_give() {
+        let texts = [
+            "The Commissioner's £641 million budget (£3.863m, 3,863 and £400k) for 2021–25.",
+            "Anti-social behaviour and antisocial behaviour; e-scooters, co-location.",
+            "Decision 004/2014 and PCC-DN 1956 follow WPCC3-0089 under rebuild-community-policing.",
+            "Knives, women and children: organized crime, neighborhoods, 12.50 and 1.5bn.",
+            "the and of -- “quoted” words… 10 m 20 million £5 bn covid19 a1b2 Straße",
+            "",
+        ];
+        for text in texts {
+            let lower = text.to_lowercase();
+            let mut w = Words::new();
+            let (mut index, mut phrase) = (Vec::new(), Vec::new());
+            index_terms(&lower, &mut w, |t| index.push(t.to_string()));
+            phrase_terms(&lower, &mut w, |t| phrase.push(t.to_string()));
+            let (mut index1, mut phrase1) = (Vec::new(), Vec::new());
+            index_and_phrase_terms(
+                &lower,
+                &mut Words::new(),
+                |t| index1.push(t.to_string()),
+                |t| phrase1.push(t.to_string()),
+            );
+            assert_eq!(index1, index, "{text}");
+            assert_eq!(phrase1, phrase, "{text}");
+        }
     }
 }

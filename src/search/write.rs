@@ -2,6 +2,8 @@
 //! hand (not through serde) so that every byte is in a fixed order and the
 //! hot loop over millions of postings stays cheap.
 
+use rayon::prelude::*;
+
 use super::SearchDoc;
 use super::index::TermPostings;
 
@@ -68,13 +70,19 @@ fn push_term(out: &mut Vec<u8>, t: &TermPostings) {
 }
 
 /// Cuts the sorted terms into shards: `(first term, file bytes)`. A shard
-/// file is a JSON array of term entries in sorted order.
+/// file is a JSON array of term entries in sorted order. The entries are
+/// written in parallel, then laid end to end.
 pub(crate) fn term_shards(terms: &[TermPostings], shard_bytes: usize) -> Vec<(String, Vec<u8>)> {
+    let entries: Vec<Vec<u8>> = terms
+        .par_iter()
+        .map(|t| {
+            let mut entry = Vec::new();
+            push_term(&mut entry, t);
+            entry
+        })
+        .collect();
     let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut entry = Vec::new();
-    for t in terms {
-        entry.clear();
-        push_term(&mut entry, t);
+    for (t, entry) in terms.iter().zip(&entries) {
         let start_new = match shards.last() {
             None => true,
             Some((_, bytes)) => bytes.len() + 1 + entry.len() + 1 > shard_bytes,
@@ -91,7 +99,7 @@ pub(crate) fn term_shards(terms: &[TermPostings], shard_bytes: usize) -> Vec<(St
             .last_mut()
             .expect("a shard")
             .1
-            .extend_from_slice(&entry);
+            .extend_from_slice(entry);
     }
     if let Some((_, bytes)) = shards.last_mut() {
         bytes.push(b']');
@@ -146,26 +154,6 @@ pub(crate) fn fragments(docs: &[&SearchDoc<'_>]) -> Vec<u8> {
     }
     out.push(b']');
     out
-}
-
-/// FNV-1a, 64-bit: a stable content hash for the index folder's name (std's
-/// hasher promises no stability across Rust releases).
-#[derive(Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Fnv {
-    pub fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    pub fn hex(self) -> String {
-        format!("{:016x}", self.0)
-    }
 }
 
 #[cfg(test)]

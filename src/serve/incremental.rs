@@ -35,11 +35,12 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::SourceFile;
 use crate::markdown;
-use crate::pipeline::Options;
+use crate::output::OutputFile;
+use crate::pipeline::{self, Options, ParsedFile};
 use crate::records::metric::Series;
-use crate::records::{Meta, Parsed, Records};
+use crate::records::{Meta, Records};
+use crate::render::Theme;
 use crate::render::pages::{self, PageJob};
-use crate::render::{OutputFile, Theme};
 use crate::types::Kind;
 
 type Key = (Kind, String);
@@ -64,7 +65,7 @@ struct Source {
 type Fresh = (
     Vec<String>,
     Result<SourceFile, Diagnostic>,
-    Option<(Parsed, Vec<Diagnostic>)>,
+    Option<ParsedFile>,
 );
 
 /// What is out of date since the last good build.
@@ -88,15 +89,15 @@ struct Pending {
 /// What one phase of a rebuild published.
 #[derive(Debug, Clone, Default)]
 pub struct Published {
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// Output paths whose bytes changed, were added or were removed.
     pub changed: Vec<String>,
     /// Pages rendered (some may have come out the same).
     pub rendered: usize,
-    pub full: bool,
-    pub elapsed: Duration,
+    pub(crate) full: bool,
+    pub(crate) elapsed: Duration,
     /// Time per step, for `serve --timings`.
-    pub phases: Vec<(&'static str, Duration)>,
+    pub(crate) phases: Vec<(&'static str, Duration)>,
 }
 
 /// The result of a rebuild.
@@ -130,6 +131,10 @@ pub struct Engine {
     page_hashes: HashMap<String, u64>,
     globals_hash: Option<u64>,
     static_paths: BTreeSet<String>,
+    /// What the last walk of `content/` reported (as a build reports it).
+    walked: Vec<Diagnostic>,
+    /// Who claims each static file's path (`pipeline::StaticFiles`).
+    static_claimants: Vec<(String, crate::claims::Claimant)>,
     data_paths: BTreeSet<String>,
     /// Pages that are neither a record's page (indexes, browsing, home…).
     list_pages: HashSet<String>,
@@ -151,6 +156,8 @@ impl Engine {
             page_hashes: HashMap::new(),
             globals_hash: None,
             static_paths: BTreeSet::new(),
+            static_claimants: Vec::new(),
+            walked: Vec::new(),
             data_paths: BTreeSet::new(),
             list_pages: HashSet::new(),
             pending: Pending {
@@ -169,18 +176,6 @@ impl Engine {
         &self.store
     }
 
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
-    /// The folders and files a watcher should report changes in.
-    pub fn watched(&self) -> Vec<PathBuf> {
-        vec![
-            self.options.root.join("content"),
-            self.options.root.join("themes"),
-        ]
-    }
-
     /// Builds whatever is pending (everything, the first time).
     pub fn build(&mut self, on_pages: impl FnOnce(&Published)) -> Outcome {
         self.update(on_pages)
@@ -197,8 +192,13 @@ impl Engine {
             std::fs::canonicalize(&self.options.root).unwrap_or_default(),
         ];
         let mut rescan = false;
+        // Whether any path is an input that changed: other paths (a log
+        // file, build output) must not rebuild, even a site that failed
+        // last time and so still has work pending.
+        let mut touched = false;
         for path in changed {
             if roots.iter().any(|r| path.starts_with(r.join("themes"))) {
+                touched = true;
                 self.pending.theme = true;
                 self.pending.everything = true;
                 continue;
@@ -224,6 +224,7 @@ impl Engine {
                 continue;
             }
             if crate::load::is_binary_asset(path) {
+                touched = true;
                 self.pending.assets = true;
                 continue;
             }
@@ -235,12 +236,13 @@ impl Engine {
                 rescan = true;
                 continue;
             }
-            self.refresh(parts, path);
+            touched |= self.refresh(parts, path);
         }
         if rescan {
+            touched = true;
             self.rescan();
         }
-        if before && self.pending_is_empty() {
+        if !touched || (before && self.pending_is_empty()) {
             return Outcome::Unchanged;
         }
         self.update(on_pages)
@@ -256,10 +258,10 @@ impl Engine {
     fn rescan(&mut self) {
         let content = self.options.root.join("content");
         self.pending.assets = true;
-        let (paths, _) = crate::load::content_paths(&content);
+        let (paths, walked) = crate::load::text_paths(&self.options.root);
+        self.walked = walked;
         let present: BTreeMap<Vec<String>, PathBuf> = paths
             .into_iter()
-            .filter(|p| !crate::load::is_binary_asset(p))
             .map(|p| {
                 let parts = p
                     .strip_prefix(&content)
@@ -300,7 +302,7 @@ impl Engine {
         let parsed: Vec<Fresh> = fresh
             .into_par_iter()
             .map(|(parts, file)| {
-                let parsed = file.as_ref().ok().map(crate::records::parse_file);
+                let parsed = file.as_ref().ok().map(pipeline::parse_file);
                 (parts, file, parsed)
             })
             .collect();
@@ -309,22 +311,27 @@ impl Engine {
         }
     }
 
-    /// Re-reads one content file (or notes that it is gone).
-    fn refresh(&mut self, parts: Vec<String>, path: &Path) {
+    /// Re-reads one content file (or notes that it is gone). Returns
+    /// whether it changed.
+    fn refresh(&mut self, parts: Vec<String>, path: &Path) -> bool {
         if !path.is_file() {
-            if let Some(old) = self.sources.remove(&parts) {
-                self.forget(&old);
-            }
-            return;
+            return match self.sources.remove(&parts) {
+                Some(old) => {
+                    self.forget(&old);
+                    true
+                }
+                None => false,
+            };
         }
         let file = crate::load::read_one(&self.options.root, &parts.join("/"), path);
         if let (Some(old), Ok(f)) = (self.sources.get(&parts), &file)
             && old.hash == hash_bytes(f.text.as_bytes())
         {
-            return;
+            return false;
         }
-        let parsed = file.as_ref().ok().map(crate::records::parse_file);
+        let parsed = file.as_ref().ok().map(pipeline::parse_file);
         self.install(parts, file, parsed);
+        true
     }
 
     /// Removes a file's records and marks what they reached as stale.
@@ -356,7 +363,7 @@ impl Engine {
         &mut self,
         parts: Vec<String>,
         file: Result<SourceFile, Diagnostic>,
-        parsed: Option<(Parsed, Vec<Diagnostic>)>,
+        parsed: Option<ParsedFile>,
     ) {
         if let Some(old) = self.sources.remove(&parts) {
             self.forget(&old);
@@ -377,13 +384,14 @@ impl Engine {
             Err(d) => source.diagnostics.push(d),
             Ok(f) => {
                 source.hash = hash_bytes(f.text.as_bytes());
-                let (parsed, diagnostics) =
-                    parsed.unwrap_or_else(|| crate::records::parse_file(&f));
-                if diagnostics.iter().any(Diagnostic::is_error) {
-                    source.salvaged = crate::records::salvage_keys(&f);
-                }
+                let ParsedFile {
+                    parsed,
+                    diagnostics,
+                    salvaged,
+                } = parsed.unwrap_or_else(|| pipeline::parse_file(&f));
+                source.salvaged = salvaged;
                 source.diagnostics = diagnostics;
-                for meta in metas_of(&parsed) {
+                for meta in parsed.metas() {
                     source.keys.push((meta.kind, meta.key.clone()));
                     source.targets.extend(
                         meta.refs
@@ -428,13 +436,13 @@ impl Engine {
             None => std::mem::take(&mut self.unlinked),
         };
         records.absorb(std::mem::take(&mut self.drafts));
-        records.unlink();
         for m in &mut records.metrics {
             m.series.clear();
         }
         let mut broken = HashSet::new();
         let mut series = Vec::new();
         let mut site_file = None;
+        diagnostics.extend(self.walked.iter().cloned());
         for source in self.sources.values() {
             diagnostics.extend(source.diagnostics.iter().cloned());
             broken.extend(source.salvaged.iter().cloned());
@@ -443,19 +451,16 @@ impl Engine {
                 site_file = source.text.clone();
             }
         }
-        records.broken_keys = broken;
-        diagnostics.extend(crate::link::attach_series(&mut records.metrics, series));
-        if !self.options.include_drafts {
-            self.drafts = records.take_drafts();
-        }
-        records.sort();
+        self.drafts = pipeline::settle(
+            &mut records,
+            series,
+            broken,
+            self.options.include_drafts,
+            &mut diagnostics,
+        );
 
         clock.lap("records");
-        let config = crate::config::parse(
-            site_file.as_slice(),
-            &self.options.root,
-            self.options.base_url.as_deref(),
-        );
+        let config = pipeline::configure(site_file.as_slice(), &self.options);
         if self.pending.theme || self.theme.is_none() {
             self.theme = Some(Theme::load(&self.options.root));
         }
@@ -471,9 +476,8 @@ impl Engine {
             }
         };
         clock.lap("config");
-        let (site, d) = crate::link::link(config, records);
+        let site = pipeline::link(config, records, &mut diagnostics);
         clock.lap("link");
-        diagnostics.extend(d);
         let site = self.site.insert(site);
         let theme = match &self.theme {
             Some(Ok(t)) => {
@@ -545,21 +549,18 @@ impl Engine {
         }
         clock.lap("render");
         let statics = if everything || self.pending.assets {
-            let (files, d) = crate::pipeline::static_files(site, theme, root);
-            diagnostics.extend(d);
-            Some(files)
+            let statics = crate::pipeline::static_files(site, theme, root);
+            diagnostics.extend(statics.diagnostics);
+            self.static_claimants = statics.claimants;
+            Some(statics.files)
         } else {
             // The assets are as they were, but a record or an alias may
             // now claim one's path.
             diagnostics.extend(crate::claims::claim_assets(
                 &site.claims,
-                self.static_paths.iter().map(|p| {
-                    let who = match theme.asset_names.iter().find(|(_, h)| *h == p) {
-                        Some((name, _)) => crate::claims::Claimant::Theme(name.clone()),
-                        None => crate::claims::asset(&crate::load::display_path(root, p)),
-                    };
-                    (p.as_str(), who)
-                }),
+                self.static_claimants
+                    .iter()
+                    .map(|(p, who)| (p.as_str(), who.clone())),
             ));
             None
         };
@@ -648,7 +649,8 @@ impl Engine {
         // Then the search index and the open data files.
         let data_started = Instant::now();
         let mut clock = Clock::new();
-        let (mut files, _) = crate::pipeline::search_files(site);
+        let (mut files, stats) = crate::pipeline::search_files(site);
+        diagnostics.extend(crate::pipeline::search_budget_warning(&stats));
         clock.lap("search");
         files.extend(crate::export::all(site));
         clock.lap("exports");
@@ -772,7 +774,7 @@ fn listing(records: &Records, key: &Key) -> Option<u64> {
 }
 
 /// Where a page's URL is written: `decisions/x/` → `decisions/x/index.html`.
-pub fn page_path(url: &str) -> String {
+pub(crate) fn page_path(url: &str) -> String {
     if url.ends_with('/') || url.is_empty() {
         format!("{url}index.html")
     } else {
@@ -819,24 +821,4 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write(bytes);
     h.finish()
-}
-
-/// The records one parsed file holds.
-fn metas_of(parsed: &Parsed) -> Vec<&Meta> {
-    match parsed {
-        Parsed::Plan(x) => vec![&x.meta],
-        Parsed::Section(x) => vec![&x.meta],
-        Parsed::Variation(x) => vec![&x.meta],
-        Parsed::Commitments(x) => x.iter().map(|c| &c.meta).collect(),
-        Parsed::Metrics(x) => x.iter().map(|m| &m.meta).collect(),
-        Parsed::Grants(x) => std::iter::once(&x.meta)
-            .chain(x.rows.iter().map(|r| &r.meta))
-            .collect(),
-        Parsed::Decision(x) => vec![&x.meta],
-        Parsed::Panel(x) => vec![&x.meta],
-        Parsed::Response(x) => vec![&x.meta],
-        Parsed::Paper(x) => vec![&x.meta],
-        Parsed::Page(x) => vec![&x.meta],
-        Parsed::Series(_) | Parsed::Nothing => Vec::new(),
-    }
 }

@@ -4,22 +4,25 @@
 //!   change reaches;
 //! - `store`: the published files the server answers from (serve writes
 //!   nothing to disk);
-//! - `server`: HTTP on loopback, with path checks and content types;
+//! - `server`: HTTP on loopback, with path checks and content types, and
+//!   bounds on request heads and connections;
 //! - `sse` (+ `reload.js`): reload events and the error overlay;
-//! - `watcher`: file events, debounced.
+//! - `watcher`: file events, debounced, for inputs only; `content/` and
+//!   `themes/` watched again when they are replaced.
 //!
 //! This module wires them together: build, serve, and on every batch of
 //! changes rebuild, reload the pages that changed, or show the errors.
 
 pub mod incremental;
-pub mod server;
-pub mod sse;
+pub(crate) mod server;
+pub(crate) mod sse;
 pub mod store;
-pub mod watcher;
+pub(crate) mod watcher;
 
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Instant;
 
 use crate::diagnostics::Diagnostic;
@@ -28,36 +31,31 @@ use incremental::{Engine, Outcome};
 use sse::Hub;
 use store::Store;
 
-pub struct Config {
+pub(crate) struct Config {
     /// `root` and `include_drafts` are used; the base URL becomes the
     /// server's address and the reload script is always on.
-    pub options: Options,
-    pub bind: IpAddr,
+    pub(crate) options: Options,
+    pub(crate) bind: IpAddr,
     /// 0 lets the system choose a free port.
-    pub port: u16,
+    pub(crate) port: u16,
     /// Print how long each step of a rebuild took.
-    pub timings: bool,
+    pub(crate) timings: bool,
 }
 
 /// Runs until Ctrl-C. Exit codes: 0 after a clean stop, 2 when the address
 /// cannot be bound or the files cannot be watched.
-pub fn run(config: Config) -> i32 {
+pub(crate) fn run(config: Config) -> i32 {
     let addr = SocketAddr::new(config.bind, config.port);
-    let server = match tiny_http::Server::http(addr) {
-        Ok(s) => Arc::new(s),
+    let server = match server::Server::bind(addr) {
+        Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}");
-            eprintln!(
-                "  = help: another program may be using the port; try --port with another number"
-            );
+            let d = Diagnostic::error(None, format!("cannot listen on {addr}: {e}"))
+                .with_help("another program may be using the port; try --port with another number");
+            eprint!("{}", d.render());
             return 2;
         }
     };
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(config.port);
+    let port = server.local_addr().map(|a| a.port()).unwrap_or(config.port);
     let shown = if config.bind.is_unspecified() {
         SocketAddr::new(IpAddr::from([127, 0, 0, 1]), port)
     } else {
@@ -89,7 +87,7 @@ pub fn run(config: Config) -> i32 {
     let outcome = engine.build(|_| {});
     report(&outcome, &hub, started, config.timings);
 
-    let (mut debouncer, changes) = match watcher::watch(&root) {
+    let mut watch = match watcher::Watch::start(&root) {
         Ok(w) => w,
         Err(e) => {
             eprintln!(
@@ -99,18 +97,18 @@ pub fn run(config: Config) -> i32 {
             return 2;
         }
     };
-    let themes = root.join("themes");
-    let mut themes_watched = themes.is_dir();
 
-    {
-        let server = server.clone();
-        let hub = hub.clone();
-        if let Err(e) = ctrlc::set_handler(move || {
-            hub.close();
-            server.unblock();
-        }) {
-            eprintln!("warning: cannot catch Ctrl-C: {e}");
+    match server.stopper() {
+        Ok(stopper) => {
+            let hub = hub.clone();
+            if let Err(e) = ctrlc::set_handler(move || {
+                hub.close();
+                stopper.stop();
+            }) {
+                eprintln!("warning: cannot catch Ctrl-C: {e}");
+            }
         }
+        Err(e) => eprintln!("warning: cannot catch Ctrl-C: {e}"),
     }
 
     println!("Serving at {url} (Ctrl-C to stop)");
@@ -119,16 +117,24 @@ pub fn run(config: Config) -> i32 {
     {
         let hub = hub.clone();
         std::thread::spawn(move || {
-            while let Ok(mut batch) = changes.recv() {
+            loop {
+                // No change for a while: still check that content/ and
+                // themes/ are the folders being watched.
+                let mut batch = match watch.changes.recv_timeout(watcher::CHECK) {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => Vec::new(),
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
                 // Whatever else arrived meanwhile joins this rebuild.
-                while let Ok(more) = changes.try_recv() {
+                while let Ok(more) = watch.changes.try_recv() {
                     batch.extend(more);
                 }
-                if !themes_watched && themes.is_dir() {
-                    themes_watched = debouncer
-                        .watch(&themes, notify::RecursiveMode::Recursive)
-                        .is_ok();
-                    batch.push(themes.clone());
+                // A folder replaced, moved away or back: watched again,
+                // and read again in full.
+                let again = watch.rearm(&batch);
+                batch.extend(again);
+                if batch.is_empty() {
+                    continue;
                 }
                 let started = Instant::now();
                 let outcome = engine.rebuild(&batch, |pages| {
@@ -140,11 +146,7 @@ pub fn run(config: Config) -> i32 {
         });
     }
 
-    for request in server.incoming_requests() {
-        let store = store.clone();
-        let hub = hub.clone();
-        std::thread::spawn(move || server::handle(request, &store, &hub));
-    }
+    server.run(&store, &hub);
     hub.close();
     println!("Stopped.");
     0

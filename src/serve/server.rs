@@ -1,17 +1,38 @@
 //! HTTP: answers from the in-memory site. Only paths that name a published
 //! file can be served, so nothing outside the output is reachable; requests
 //! that try (`..`, encoded slashes) are refused outright.
+//!
+//! A small HTTP/1.1 server of its own (GET and HEAD, kept-alive
+//! connections), so that every limit is in one place: the request head is
+//! capped (431 past it), so is the number of connections held at once (503
+//! past it), each connection has a thread and an idle timeout, and every
+//! response leaves in one write with its length and `TCP_NODELAY` set, so
+//! no kept-alive request waits on Nagle's algorithm and a delayed ACK (the
+//! 40 ms stall that tiny_http, writing head and body apart, ran into).
 
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use super::sse::{self, Hub};
 use super::store::Store;
 
-/// Where the reload script and the event stream live; no site page can
-/// start with `__`.
-pub const INTERNAL: &str = "/__plansite/";
+/// The largest request head (request line and headers) read: browsers send
+/// a few kilobytes; cookies left by other local servers can add more.
+pub const MAX_HEAD: usize = 64 * 1024;
+
+/// The most connections held at once (pages, assets and one event stream
+/// per open tab). A browser opens about six per site.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Connections past the limit are answered 503 by at most this many
+/// threads at once; past that they are closed unanswered.
+const MAX_REFUSING: usize = 16;
+
+/// How long a connection may sit without sending a whole request head.
+const IDLE: Duration = Duration::from_secs(30);
 
 const NO_SITE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>No site yet</title></head>\n<body>\n<main><h1>No site yet</h1><p>The site has not built yet. The errors are in the terminal; this page reloads when the site builds.</p></main>\n<script src=\"/__plansite/reload.js\"></script>\n</body>\n</html>\n";
 
@@ -99,78 +120,430 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Answers one request.
-pub fn handle(request: Request, store: &Store, hub: &Arc<Hub>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let r =
-            text(405, "only GET and HEAD are served\n").with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(r);
-        return;
-    }
-    let url = request.url().to_string();
-    let response = match target(&url) {
-        Err(BadPath) => text(400, "bad request path\n"),
-        Ok(Target::Events) => {
-            sse::stream(hub.clone(), request);
-            return;
-        }
-        Ok(Target::Script) => bytes(
-            200,
-            sse::RELOAD_JS.as_bytes().to_vec(),
-            "text/javascript; charset=utf-8",
-        ),
-        Ok(Target::File(rel)) => file_response(&url, &rel, store),
-    };
-    let _ = request.respond(response);
+/// The listening socket and the switch that stops it.
+pub struct Server {
+    listener: TcpListener,
+    stopped: Arc<AtomicBool>,
 }
 
-fn file_response(url: &str, rel: &str, store: &Store) -> Response<std::io::Cursor<Vec<u8>>> {
+/// Stops a running [`Server`] from another thread (the Ctrl-C handler).
+#[derive(Clone)]
+pub struct Stopper {
+    stopped: Arc<AtomicBool>,
+    addr: SocketAddr,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        // Wake the accept call, which then sees the switch.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+    }
+}
+
+impl Server {
+    pub fn bind(addr: SocketAddr) -> io::Result<Server> {
+        Ok(Server {
+            listener: TcpListener::bind(addr)?,
+            stopped: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn stopper(&self) -> io::Result<Stopper> {
+        let mut addr = self.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(if addr.is_ipv4() {
+                [127, 0, 0, 1].into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        Ok(Stopper {
+            stopped: self.stopped.clone(),
+            addr,
+        })
+    }
+
+    /// Accepts connections until stopped, each on a thread of its own.
+    pub fn run(&self, store: &Arc<Store>, hub: &Arc<Hub>) {
+        let open = Arc::new(AtomicUsize::new(0));
+        let refusing = Arc::new(AtomicUsize::new(0));
+        for stream in self.listener.incoming() {
+            if self.stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else {
+                // Out of file descriptors, or the client gave up: keep going.
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            };
+            if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                let Some(place) = Place::take(&refusing, MAX_REFUSING) else {
+                    continue;
+                };
+                std::thread::spawn(move || {
+                    let _place = place;
+                    refuse(stream);
+                });
+                continue;
+            }
+            let place = Place::take(&open, MAX_CONNECTIONS).expect("checked above");
+            let store = store.clone();
+            let hub = hub.clone();
+            std::thread::spawn(move || {
+                let _place = place;
+                connection(stream, &store, &hub);
+            });
+        }
+    }
+}
+
+/// One of a bounded number of places, given back when dropped.
+struct Place(Arc<AtomicUsize>);
+
+impl Place {
+    fn take(count: &Arc<AtomicUsize>, max: usize) -> Option<Place> {
+        count
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()?;
+        Some(Place(count.clone()))
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A request, as far as serve needs to know it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    /// The connection ends after the response: HTTP/1.0, `Connection:
+    /// close`, or a body serve does not read.
+    pub close: bool,
+}
+
+/// What reading a request head gave.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Head {
+    Request(Request),
+    /// Past [`MAX_HEAD`].
+    TooLarge,
+    /// Not HTTP/1.x.
+    Bad,
+    /// The client closed the connection (or went quiet) between requests.
+    Closed,
+}
+
+/// Reads one request head, never more than [`MAX_HEAD`] bytes.
+pub fn read_head(reader: &mut impl BufRead) -> Head {
+    let mut lines: Vec<String> = Vec::new();
+    let mut used = 0;
+    loop {
+        let mut line = Vec::new();
+        if used >= MAX_HEAD {
+            return Head::TooLarge;
+        }
+        let room = (MAX_HEAD - used) as u64;
+        match reader.by_ref().take(room).read_until(b'\n', &mut line) {
+            Ok(0) if lines.is_empty() => return Head::Closed,
+            Ok(0) => return Head::Bad,
+            Ok(n) => used += n,
+            Err(_) if lines.is_empty() && line.is_empty() => return Head::Closed,
+            Err(_) => return Head::Bad,
+        }
+        if !line.ends_with(b"\n") {
+            return if used >= MAX_HEAD {
+                Head::TooLarge
+            } else {
+                Head::Bad
+            };
+        }
+        let Ok(text) = String::from_utf8(line) else {
+            return Head::Bad;
+        };
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            if lines.is_empty() {
+                // Blank lines before a request are allowed (RFC 9112 2.2).
+                continue;
+            }
+            break;
+        }
+        lines.push(text.to_string());
+    }
+    let mut parts = lines[0].split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Head::Bad;
+    };
+    let mut close = match version {
+        "HTTP/1.1" => false,
+        "HTTP/1.0" => true,
+        _ => return Head::Bad,
+    };
+    for header in &lines[1..] {
+        let Some((name, value)) = header.split_once(':') else {
+            return Head::Bad;
+        };
+        let value = value.trim();
+        match name.to_ascii_lowercase().as_str() {
+            "connection" => {
+                for token in value.split(',').map(str::trim) {
+                    if token.eq_ignore_ascii_case("close") {
+                        close = true;
+                    } else if token.eq_ignore_ascii_case("keep-alive") && version == "HTTP/1.0" {
+                        close = false;
+                    }
+                }
+            }
+            // A body is never read: end the connection after the answer
+            // rather than take the body for the next request.
+            "content-length" if value != "0" => close = true,
+            "transfer-encoding" => close = true,
+            _ => {}
+        }
+    }
+    Head::Request(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        close,
+    })
+}
+
+/// A whole response, written in one go.
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Arc<Vec<u8>>,
+}
+
+impl Response {
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The bytes on the wire: head and body in one buffer.
+    pub fn to_bytes(&self, head_only: bool, close: bool) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 + if head_only { 0 } else { self.body.len() });
+        let _ = write!(
+            out,
+            "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
+            self.status,
+            reason(self.status),
+            self.body.len()
+        );
+        for (name, value) in &self.headers {
+            let _ = write!(out, "{name}: {value}\r\n");
+        }
+        if close {
+            out.extend_from_slice(b"Connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        if !head_only {
+            out.extend_from_slice(&self.body);
+        }
+        out
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// Serves one connection: requests in turn until it closes, goes idle or
+/// asks for the event stream.
+fn connection(stream: TcpStream, store: &Store, hub: &Arc<Hub>) {
+    // Each response is one write; without this, the kernel would hold a
+    // small one back until the previous one is acknowledged.
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(Timed::new(stream, IDLE));
+    loop {
+        // A head must arrive whole within IDLE, however slowly it trickles.
+        reader.get_mut().deadline = Instant::now() + IDLE;
+        let request = match read_head(&mut reader) {
+            Head::Request(r) => r,
+            Head::Closed => return,
+            Head::TooLarge => {
+                let r = text(431, "the request head is too large\n");
+                let _ = writer.write_all(&r.to_bytes(false, true));
+                linger(writer, reader);
+                return;
+            }
+            Head::Bad => {
+                let r = text(400, "bad request\n");
+                let _ = writer.write_all(&r.to_bytes(false, true));
+                linger(writer, reader);
+                return;
+            }
+        };
+        let head_only = request.method == "HEAD";
+        let response = match answer(&request, store) {
+            Answer::Events => {
+                sse::stream(hub, writer);
+                return;
+            }
+            Answer::Response(r) => r,
+        };
+        if writer
+            .write_all(&response.to_bytes(head_only, request.close))
+            .is_err()
+            || request.close
+        {
+            let _ = writer.shutdown(Shutdown::Write);
+            return;
+        }
+    }
+}
+
+/// Answers a connection past the limit: reads what it sent (briefly), says
+/// 503 and closes.
+fn refuse(stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(Timed::new(stream, Duration::from_secs(1)));
+    let _ = read_head(&mut reader);
+    let r = text(503, "too many connections; try again in a moment\n").header("Retry-After", "1");
+    let _ = writer.write_all(&r.to_bytes(false, true));
+    linger(writer, reader);
+}
+
+/// Closes after an error answer without losing it: a close with unread
+/// bytes waiting would reset the connection, and the client could lose
+/// the answer. What is still coming is read (up to 1 MiB, for 2 s at most)
+/// and dropped.
+fn linger(writer: TcpStream, mut reader: BufReader<Timed>) {
+    let _ = writer.shutdown(Shutdown::Write);
+    reader.get_mut().deadline = Instant::now() + Duration::from_secs(2);
+    let _ = io::copy(&mut reader.by_ref().take(1 << 20), &mut io::sink());
+}
+
+/// A socket whose reads fail once a deadline has passed, so that a client
+/// sending a byte now and then cannot hold a connection for ever.
+struct Timed {
+    stream: TcpStream,
+    deadline: Instant,
+}
+
+impl Timed {
+    fn new(stream: TcpStream, within: Duration) -> Timed {
+        Timed {
+            stream,
+            deadline: Instant::now() + within,
+        }
+    }
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+enum Answer {
+    Response(Response),
+    Events,
+}
+
+/// The answer to one request.
+fn answer(request: &Request, store: &Store) -> Answer {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Answer::Response(
+            text(405, "only GET and HEAD are served\n").header("Allow", "GET, HEAD"),
+        );
+    }
+    let url = request.target.as_str();
+    Answer::Response(match target(url) {
+        Err(BadPath) => text(400, "bad request path\n"),
+        Ok(Target::Events) => return Answer::Events,
+        Ok(Target::Script) => bytes(
+            200,
+            Arc::new(sse::RELOAD_JS.as_bytes().to_vec()),
+            "text/javascript; charset=utf-8",
+        ),
+        Ok(Target::File(rel)) => file_response(url, &rel, store),
+    })
+}
+
+fn file_response(url: &str, rel: &str, store: &Store) -> Response {
     let wanted = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
         rel.to_string()
     };
     if let Some(file) = store.get(&wanted) {
-        return bytes(200, file.bytes.as_ref().clone(), content_type(&wanted)).with_header(header(
-            "X-Plansite-Generation",
-            &file.generation.to_string(),
-        ));
+        return bytes(200, file.bytes.clone(), content_type(&wanted))
+            .header("X-Plansite-Generation", file.generation.to_string());
     }
     if !rel.is_empty() && !rel.ends_with('/') && store.contains(&format!("{rel}/index.html")) {
         // A folder: send the browser to its address with a slash, so the
         // page's relative links resolve.
         let path = url.split(['?', '#']).next().unwrap_or(url);
         let query = &url[path.len()..];
-        let location = format!("{path}/{query}");
-        return text(308, "moved\n").with_header(header("Location", &location));
+        return text(308, "moved\n").header("Location", format!("{path}/{query}"));
     }
     match store.get("404.html") {
-        Some(page) => bytes(404, page.bytes.as_ref().clone(), "text/html; charset=utf-8"),
+        Some(page) => bytes(404, page.bytes.clone(), "text/html; charset=utf-8"),
         // No site yet (the first build failed): a page that shows the
         // errors and turns into the site once it builds.
-        None => bytes(404, NO_SITE.as_bytes().to_vec(), "text/html; charset=utf-8"),
+        None => bytes(
+            404,
+            Arc::new(NO_SITE.as_bytes().to_vec()),
+            "text/html; charset=utf-8",
+        ),
     }
 }
 
-fn bytes(status: u16, body: Vec<u8>, kind: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+fn bytes(status: u16, body: Arc<Vec<u8>>, kind: &str) -> Response {
+    Response {
+        status,
+        headers: vec![
+            ("Content-Type", kind.to_string()),
+            ("Cache-Control", "no-store".to_string()),
+            ("X-Content-Type-Options", "nosniff".to_string()),
+        ],
+        body,
+    }
 }
 
-fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+fn text(status: u16, body: &str) -> Response {
     bytes(
         status,
-        body.as_bytes().to_vec(),
+        Arc::new(body.as_bytes().to_vec()),
         "text/plain; charset=utf-8",
     )
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
 }
 
 #[cfg(test)]
@@ -214,5 +587,66 @@ mod tests {
         assert_eq!(content_type("records.json"), "application/json");
         assert_eq!(content_type("logo.SVG"), "image/svg+xml");
         assert_eq!(content_type("_redirects"), "text/plain; charset=utf-8");
+    }
+
+    #[test]
+    fn request_heads_are_read_within_the_limit() {
+        let head = |raw: &str| read_head(&mut io::Cursor::new(raw.as_bytes().to_vec()));
+        assert_eq!(
+            head("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Head::Request(Request {
+                method: "GET".into(),
+                target: "/a".into(),
+                close: false
+            })
+        );
+        let close = |raw: &str| match head(raw) {
+            Head::Request(r) => r.close,
+            other => panic!("{other:?}"),
+        };
+        assert!(close("GET / HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        assert!(close("GET / HTTP/1.0\r\n\r\n"));
+        assert!(!close("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        assert!(close("GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"));
+        assert!(!close("\r\nGET / HTTP/1.1\nHost: x\n\n"));
+        assert_eq!(head(""), Head::Closed);
+        assert_eq!(head("GET / HTTP/1.1\r\nHost"), Head::Bad);
+        assert_eq!(head("GET / SPDY/3\r\n\r\n"), Head::Bad);
+        assert_eq!(head("GET /\r\n\r\n"), Head::Bad);
+        let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert_eq!(head(&big), Head::TooLarge);
+        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEAD / 4));
+        assert_eq!(head(&many), Head::TooLarge);
+    }
+
+    #[test]
+    fn a_head_sent_byte_by_byte_still_has_a_deadline() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(Timed::new(server, Duration::from_millis(200)));
+        let trickle = std::thread::spawn(move || {
+            // Far slower than any browser, and never finished.
+            for b in b"GET / HTTP/1.1\r\nX: ".iter().cycle().take(100) {
+                if client.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        assert_eq!(read_head(&mut reader), Head::Bad);
+        drop(reader);
+        trickle.join().unwrap();
+    }
+
+    #[test]
+    fn a_response_is_one_buffer_with_its_length() {
+        let r = text(404, "gone\n");
+        let wire = String::from_utf8(r.to_bytes(false, false)).unwrap();
+        assert!(wire.starts_with("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n"));
+        assert!(wire.ends_with("\r\n\r\ngone\n"));
+        let head = String::from_utf8(r.to_bytes(true, true)).unwrap();
+        assert!(head.contains("Content-Length: 5\r\n"));
+        assert!(head.ends_with("Connection: close\r\n\r\n"));
     }
 }

@@ -51,7 +51,15 @@ impl Hub {
             })
             .collect();
         let event = format_event("failed", &json!({ "errors": errors }).to_string());
-        *lock(&self.failure) = Some(event.clone());
+        {
+            let mut failure = lock(&self.failure);
+            // The same errors again (a save that changed nothing they
+            // point at): the open pages already show them.
+            if failure.as_deref() == Some(&*event) {
+                return;
+            }
+            *failure = Some(event.clone());
+        }
         self.send(event);
     }
 
@@ -86,42 +94,37 @@ impl Hub {
     }
 }
 
-/// Answers `request` with an event stream, on a thread of its own.
-pub fn stream(hub: Arc<Hub>, request: tiny_http::Request) {
-    std::thread::spawn(move || {
-        let (events, first) = hub.subscribe();
-        let mut out = request.into_writer();
-        // tiny_http buffers streaming bodies; writing the response by hand
-        // sends each event as it happens. No length: the stream ends when
-        // the connection closes.
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n";
-        if out.write_all(head.as_bytes()).is_err() {
+/// Answers with an event stream on `out`, until the client goes or the
+/// server stops. Runs on the connection's own thread.
+pub fn stream(hub: &Hub, mut out: impl Write) {
+    let (events, first) = hub.subscribe();
+    // No length: the stream ends when the connection closes.
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    let mut text = String::from(head);
+    for e in first {
+        text.push_str(&e);
+    }
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let text: Arc<str> = match events.recv_timeout(KEEPALIVE) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => Arc::from(": keepalive\n\n"),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             return;
         }
-        for e in first {
-            if out
-                .write_all(e.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return;
-            }
-        }
-        loop {
-            let text: Arc<str> = match events.recv_timeout(KEEPALIVE) {
-                Ok(e) => e,
-                Err(RecvTimeoutError::Timeout) => Arc::from(": keepalive\n\n"),
-                Err(RecvTimeoutError::Disconnected) => return,
-            };
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return;
-            }
-        }
-    });
+    }
 }
 
 fn format_event(name: &str, data: &str) -> Arc<str> {

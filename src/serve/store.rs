@@ -28,14 +28,6 @@ impl Store {
         self.read().contains_key(path)
     }
 
-    pub fn len(&self) -> usize {
-        self.read().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Every file, by path: for tests and for comparing with a full build.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         self.read()
@@ -45,7 +37,7 @@ impl Store {
     }
 
     /// Applies a batch: `Some` puts a file, `None` removes it.
-    pub fn apply(&self, batch: Vec<(String, Option<Served>)>) {
+    pub(crate) fn apply(&self, batch: Vec<(String, Option<Served>)>) {
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         for (path, file) in batch {
             match file {

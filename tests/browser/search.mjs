@@ -130,6 +130,11 @@ async function run(context, origin, bp, axeSource) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e.message || e)));
+  // The pages carry the theme's Content-Security-Policy (this context does
+  // not bypass it): anything it blocks is reported on the console.
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+  });
   const root = `${origin}${bp}`;
   const where = bp;
 
@@ -283,6 +288,9 @@ async function run(context, origin, bp, axeSource) {
   await page.unroute('**/search/manifest.json');
 
   check(where, 'no JS errors', errors.length === 0, errors.join(' | '));
+  check(where, 'page sends a Content-Security-Policy',
+    await page.evaluate(() => !!document.querySelector('meta[http-equiv="Content-Security-Policy"]')),
+    'the search page has no Content-Security-Policy meta tag');
   await page.close();
 }
 

@@ -120,3 +120,84 @@ pub fn broken_build(damage: impl FnOnce(&Path)) -> String {
     );
     stderr(&o)
 }
+
+/// A running `plansite serve --port 0`, killed when the test ends however
+/// it ends. Its stdout is drained so the server never blocks on it.
+pub struct Serve {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT/`, as serve printed it.
+    pub base: String,
+    pub port: u16,
+    pub stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    /// Starts serve on `root` and waits (up to `wait`) for its address.
+    pub fn start_within(root: &Path, wait: std::time::Duration) -> Serve {
+        use std::io::{BufRead, BufReader};
+        use std::process::Stdio;
+        use std::sync::mpsc;
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = |from: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(from).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+            rx
+        };
+        let rx = lines(Box::new(child.stdout.take().unwrap()));
+        let erx = lines(Box::new(child.stderr.take().unwrap()));
+        let mut serve = Serve {
+            child,
+            base: String::new(),
+            port: 0,
+            stderr: erx,
+        };
+        let deadline = std::time::Instant::now() + wait;
+        while std::time::Instant::now() < deadline {
+            match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                Ok(line) => {
+                    if let Some(rest) = line.strip_prefix("Serving at ") {
+                        serve.base = rest.split_whitespace().next().unwrap().to_string();
+                        let port = serve.base.trim_end_matches('/').rsplit(':').next().unwrap();
+                        serve.port = port.parse().unwrap();
+                        std::thread::spawn(move || while rx.recv().is_ok() {});
+                        assert!(
+                            serve.base.starts_with("http://127.0.0.1:"),
+                            "{}",
+                            serve.base
+                        );
+                        return serve;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let errors: Vec<String> = serve.stderr.try_iter().collect();
+        panic!("serve did not start: {}", errors.join("\n"));
+    }
+
+    /// A connection to it, each read and write bounded by `timeout`.
+    pub fn connect_within(&self, timeout: std::time::Duration) -> std::net::TcpStream {
+        let s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(timeout)).unwrap();
+        s.set_write_timeout(Some(timeout)).unwrap();
+        s
+    }
+}

@@ -1,0 +1,201 @@
+//! Meetings, the first kind added through the record-kind registry: a page
+//! with its status, date, time, place and agenda (each item addressable),
+//! its papers linked both ways, a list page, a row in the open data, a
+//! search entry, and located errors for bad input.
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+const MEETING: &str = "meetings/board-2025-01-21/index.html";
+
+fn built_fixture() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&fixture(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+#[test]
+fn a_meeting_page_shows_what_its_agenda_and_minutes_say() {
+    let out = built_fixture();
+    let page = read(out.path(), MEETING);
+    for text in [
+        "<h1>Strategic Policing and Crime Board, 21 January 2025</h1>",
+        "<span class=\"tag\">Held</span>",
+        "<time datetime=\"2025-01-21\">21 January 2025</time>",
+        "<dd>10:00</dd>",
+        "<dd>Lloyd House, Birmingham</dd>",
+        "id=\"item-5\"",
+        "Item 5:</span> Police and Crime Plan – draft",
+        "The Board noted the draft plan",
+    ] {
+        assert!(page.contains(text), "the meeting page has no {text:?}");
+    }
+    // The paper presented at item 5 is linked, and links back.
+    assert!(
+        page.contains("href=\"../../papers/board-2025-01-21/\""),
+        "no link to the paper"
+    );
+    let paper = read(out.path(), "papers/board-2025-01-21/index.html");
+    assert!(
+        paper.contains("href=\"../../meetings/board-2025-01-21/\""),
+        "the paper does not link back to its meeting"
+    );
+}
+
+#[test]
+fn meetings_are_listed_searched_and_in_the_open_data() {
+    let out = built_fixture();
+    let list = read(out.path(), "meetings/index.html");
+    assert!(
+        list.contains("href=\"../meetings/board-2025-01-21/\""),
+        "{list}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "records.json")).unwrap();
+    let row = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "meeting")
+        .expect("records.json has no meeting");
+    assert_eq!(row["id"], "board-2025-01-21");
+    assert_eq!(row["date"], "2025-01-21");
+    assert!(read(out.path(), "records.csv").contains("meeting,board-2025-01-21,"));
+    // The place and the agenda are searchable.
+    let o = Command::new("node")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs"))
+        .arg(out.path())
+        .arg("lloyd house")
+        .output()
+        .expect("node runs the search client");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &results[0]["results"][0]["url"];
+    assert_eq!(first, "meetings/board-2025-01-21/", "{results}");
+}
+
+#[test]
+fn an_agenda_item_can_be_referenced_and_a_wrong_one_is_an_error() {
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        "content/pages/about.md",
+        "\n---\n",
+        "\n---\nSee [[meeting board-2025-01-21#item-5]].\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(out.path(), "about/index.html").contains("meetings/board-2025-01-21/#item-5"));
+
+    edit(site.path(), "content/pages/about.md", "#item-5", "#item-9");
+    let o = check(site.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("has no part `#item-9`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_meetings_are_located_errors() {
+    let err = broken_build(|root| {
+        edit(
+            root,
+            "content/meetings/board-2025-01-21.md",
+            "item: \"1\"",
+            "item: \"5\"",
+        );
+    });
+    assert!(err.contains("agenda item 5 is listed twice"), "{err}");
+    assert!(
+        err.contains("content/meetings/board-2025-01-21.md:12:"),
+        "{err}"
+    );
+
+    let err = broken_build(|root| {
+        edit(
+            root,
+            "content/meetings/board-2025-01-21.md",
+            "status: held",
+            "status: done",
+        );
+    });
+    assert!(err.contains("board-2025-01-21.md:8"), "{err}");
+    assert!(
+        err.contains("held"),
+        "the error names the allowed values: {err}"
+    );
+
+    // A draft meeting is not published, with nothing said about it per kind.
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        "content/meetings/board-2025-01-21.md",
+        "status: held",
+        "status: held\ndraft: true",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.path().join(MEETING).exists());
+    let json: serde_json::Value = serde_json::from_str(&read(out.path(), "records.json")).unwrap();
+    let meetings = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "meeting")
+        .count();
+    assert_eq!(meetings, 0, "a draft meeting is in records.json");
+    assert!(
+        !out.path().join("meetings/index.html").exists(),
+        "a list of no published meetings"
+    );
+}
+
+#[test]
+fn the_meetings_calendar_is_valid_icalendar_and_each_event_links_its_page() {
+    use icalendar::{Calendar, Component, EventLike};
+    let out = built_fixture();
+    let text = read(out.path(), "meetings.ics");
+    assert!(
+        text.lines().count() > 5 && text.contains("\r\n"),
+        "lines end in CRLF"
+    );
+    let calendar: Calendar = text
+        .parse()
+        .unwrap_or_else(|e| panic!("meetings.ics does not parse: {e}\n{text}"));
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 1, "{text}");
+    let event = events[0];
+    assert_eq!(
+        event.get_summary(),
+        Some("Strategic Policing and Crime Board, 21 January 2025")
+    );
+    // The comma is escaped in the file and read back as written.
+    assert_eq!(event.get_location(), Some("Lloyd House, Birmingham"));
+    assert!(
+        text.contains("LOCATION:Lloyd House\\, Birmingham"),
+        "{text}"
+    );
+    let url = event.get_url().expect("the event links its page");
+    assert!(url.ends_with("meetings/board-2025-01-21/"), "{url}");
+    // The page exists where the event says, and offers the calendar.
+    let page = read(out.path(), MEETING);
+    assert!(
+        page.contains("href=\"../../meetings.ics\""),
+        "no calendar link on the meeting page"
+    );
+    assert!(
+        text.contains("DTSTART:20250121T100000"),
+        "the agenda's time: {text}"
+    );
+    assert!(text.contains("UID:meeting-board-2025-01-21@"), "{text}");
+}

@@ -3,8 +3,9 @@
 //! that try (`..`, encoded slashes) are refused outright.
 //!
 //! A small HTTP/1.1 server of its own (GET and HEAD, kept-alive
-//! connections), so that every limit is in one place: the request head is
-//! capped (431 past it), so is the number of connections held at once (503
+//! connections) on `std::net`, with heads parsed by `httparse`, so that
+//! every limit is in one place: the request head is capped in bytes and in
+//! headers (431 past either), so is the number of connections held at once (503
 //! past it), each connection has a thread and an idle timeout, and every
 //! response leaves in one write with its length and `TCP_NODELAY` set, so
 //! no kept-alive request waits on Nagle's algorithm and a delayed ACK (the
@@ -244,74 +245,78 @@ pub enum Head {
     Closed,
 }
 
-/// Reads one request head, never more than [`MAX_HEAD`] bytes.
+/// Headers a request may carry before it is answered 431, like a head
+/// past [`MAX_HEAD`]: browsers send about 20.
+const MAX_HEADERS: usize = 100;
+
+/// Reads one request head, never more than [`MAX_HEAD`] bytes, and parses
+/// it with `httparse`. Only the head's own bytes are consumed, so a
+/// pipelined request stays in the reader for the next call.
 pub fn read_head(reader: &mut impl BufRead) -> Head {
-    let mut lines: Vec<String> = Vec::new();
-    let mut used = 0;
+    let mut head: Vec<u8> = Vec::new();
     loop {
-        let mut line = Vec::new();
-        if used >= MAX_HEAD {
-            return Head::TooLarge;
-        }
-        let room = (MAX_HEAD - used) as u64;
-        match reader.by_ref().take(room).read_until(b'\n', &mut line) {
-            Ok(0) if lines.is_empty() => return Head::Closed,
-            Ok(0) => return Head::Bad,
-            Ok(n) => used += n,
-            Err(_) if lines.is_empty() && line.is_empty() => return Head::Closed,
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(_) if head.is_empty() => return Head::Closed,
             Err(_) => return Head::Bad,
-        }
-        if !line.ends_with(b"\n") {
-            return if used >= MAX_HEAD {
-                Head::TooLarge
+        };
+        if buf.is_empty() {
+            return if head.iter().all(|b| matches!(b, b'\r' | b'\n')) {
+                Head::Closed
             } else {
                 Head::Bad
             };
         }
-        let Ok(text) = String::from_utf8(line) else {
-            return Head::Bad;
-        };
-        let text = text.trim_end_matches(['\r', '\n']);
-        if text.is_empty() {
-            if lines.is_empty() {
-                // Blank lines before a request are allowed (RFC 9112 2.2).
-                continue;
+        let before = head.len();
+        let take = buf.len().min(MAX_HEAD - before);
+        head.extend_from_slice(&buf[..take]);
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&head) {
+            Ok(httparse::Status::Complete(len)) => {
+                reader.consume(len - before);
+                return interpret(&request);
             }
-            break;
+            Ok(httparse::Status::Partial) => {
+                reader.consume(take);
+                if head.len() >= MAX_HEAD {
+                    return Head::TooLarge;
+                }
+            }
+            Err(httparse::Error::TooManyHeaders) => return Head::TooLarge,
+            Err(_) => return Head::Bad,
         }
-        lines.push(text.to_string());
     }
-    let mut parts = lines[0].split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+}
+
+/// What serve needs of a parsed head: the method, the target and whether
+/// the connection ends after the answer.
+fn interpret(request: &httparse::Request) -> Head {
+    let (Some(method), Some(target), Some(version)) =
+        (request.method, request.path, request.version)
     else {
         return Head::Bad;
     };
-    let mut close = match version {
-        "HTTP/1.1" => false,
-        "HTTP/1.0" => true,
-        _ => return Head::Bad,
-    };
-    for header in &lines[1..] {
-        let Some((name, value)) = header.split_once(':') else {
+    let mut close = version == 0;
+    for header in request.headers.iter() {
+        let Ok(value) = std::str::from_utf8(header.value) else {
             return Head::Bad;
         };
         let value = value.trim();
-        match name.to_ascii_lowercase().as_str() {
-            "connection" => {
-                for token in value.split(',').map(str::trim) {
-                    if token.eq_ignore_ascii_case("close") {
-                        close = true;
-                    } else if token.eq_ignore_ascii_case("keep-alive") && version == "HTTP/1.0" {
-                        close = false;
-                    }
+        if header.name.eq_ignore_ascii_case("connection") {
+            for token in value.split(',').map(str::trim) {
+                if token.eq_ignore_ascii_case("close") {
+                    close = true;
+                } else if token.eq_ignore_ascii_case("keep-alive") && version == 0 {
+                    close = false;
                 }
             }
+        } else if (header.name.eq_ignore_ascii_case("content-length") && value != "0")
+            || header.name.eq_ignore_ascii_case("transfer-encoding")
+        {
             // A body is never read: end the connection after the answer
             // rather than take the body for the next request.
-            "content-length" if value != "0" => close = true,
-            "transfer-encoding" => close = true,
-            _ => {}
+            close = true;
         }
     }
     Head::Request(Request {
@@ -617,6 +622,27 @@ mod tests {
         assert_eq!(head(&big), Head::TooLarge);
         let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEAD / 4));
         assert_eq!(head(&many), Head::TooLarge);
+        let counted = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "X: y\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert!(counted.len() < MAX_HEAD);
+        assert_eq!(head(&counted), Head::TooLarge);
+        assert_eq!(head("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"), Head::Bad);
+    }
+
+    #[test]
+    fn a_pipelined_request_is_left_for_the_next_read() {
+        let raw = b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n";
+        // A tiny buffer, so the heads arrive in many reads.
+        let mut reader = BufReader::with_capacity(7, io::Cursor::new(raw.to_vec()));
+        let target = |h: Head| match h {
+            Head::Request(r) => (r.target, r.close),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(target(read_head(&mut reader)), ("/a".to_string(), false));
+        assert_eq!(target(read_head(&mut reader)), ("/b".to_string(), true));
+        assert_eq!(read_head(&mut reader), Head::Closed);
     }
 
     #[test]

@@ -248,11 +248,7 @@ pub(crate) fn static_files(site: &Site, theme: &Theme, root: &Path) -> StaticFil
                 .map(|(path, _)| (path.clone(), Claimant::BuiltIn("the brand stylesheet"))),
         )
         .collect();
-    // Assets take paths no page, alias or data file has (`crate::claims`).
-    diagnostics.extend(crate::claims::claim_assets(
-        &site.claims,
-        claimants.iter().map(|(p, who)| (p.as_str(), who.clone())),
-    ));
+    diagnostics.extend(claim_static_files(site, &claimants));
     for (path, file) in assets {
         match std::fs::read(&file) {
             Ok(bytes) => out.push(OutputFile { path, bytes }),
@@ -287,6 +283,19 @@ pub(crate) fn static_files(site: &Site, theme: &Theme, root: &Path) -> StaticFil
         claimants,
         diagnostics,
     }
+}
+
+/// The check that static files take paths no page, alias or data file has
+/// (`crate::claims`): part of [`static_files`], and run alone by a rebuild
+/// that keeps the files but may have new records or aliases.
+pub(crate) fn claim_static_files(
+    site: &Site,
+    claimants: &[(String, crate::claims::Claimant)],
+) -> Vec<Diagnostic> {
+    crate::claims::claim_assets(
+        &site.claims,
+        claimants.iter().map(|(p, who)| (p.as_str(), who.clone())),
+    )
 }
 
 /// The search index's files.

@@ -928,7 +928,7 @@ pub fn globals(site: &Site, theme: &Theme, live_reload: bool) -> Value {
 
 /// The globals converted to Tera's values once; cloning a Tera context
 /// shares them.
-pub fn globals_context(globals: &Value) -> Result<tera::Context, Diagnostic> {
+fn globals_context(globals: &Value) -> Result<tera::Context, Diagnostic> {
     tera::Context::from_serialize(globals).map_err(|e| Diagnostic::error(None, e.to_string()))
 }
 
@@ -943,19 +943,46 @@ pub fn render_all(
     root_dir: &std::path::Path,
     live_reload: bool,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let globals = match globals_context(&globals(site, theme, live_reload)) {
+    let globals = globals(site, theme, live_reload);
+    let jobs = jobs.into_iter().map(|job| (job, ())).collect();
+    let (files, diagnostics) = render_tagged(site, theme, &globals, jobs, root_dir);
+    (files.into_iter().map(|(f, ())| f).collect(), diagnostics)
+}
+
+/// Renders pages in parallel, each keeping the tag it came with (serve
+/// tags a page with its input hash). Build and serve both render through
+/// here: a failure on many pages is reported once. Jobs given by value are
+/// dropped as soon as their page is made, so their contexts do not
+/// outlive it.
+pub fn render_tagged<J, T>(
+    site: &Site,
+    theme: &Theme,
+    globals: &Value,
+    jobs: Vec<(J, T)>,
+    root_dir: &std::path::Path,
+) -> (Vec<(OutputFile, T)>, Vec<Diagnostic>)
+where
+    J: std::borrow::Borrow<PageJob> + Send,
+    T: Send,
+{
+    let globals = match globals_context(globals) {
         Ok(c) => c,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<(Result<OutputFile, Diagnostic>, T)> = jobs
         .into_par_iter()
-        .map(|job| render_one(site, theme, &globals, &job, root_dir))
+        .map(|(job, tag)| {
+            (
+                render_one(site, theme, &globals, job.borrow(), root_dir),
+                tag,
+            )
+        })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for r in results {
+    for (r, tag) in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(f) => files.push((f, tag)),
             Err(d) => {
                 if !diagnostics
                     .iter()
@@ -971,7 +998,7 @@ pub fn render_all(
 
 /// Renders one page: its template with the globals and its context, then
 /// references resolved relative to the page.
-pub fn render_one(
+fn render_one(
     site: &Site,
     theme: &Theme,
     globals: &tera::Context,

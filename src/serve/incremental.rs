@@ -529,39 +529,18 @@ impl Engine {
             .filter(|(j, h)| everything || self.page_hashes.get(&page_path(&j.url)) != Some(h))
             .collect();
         let root = &self.options.root;
-        let globals = match pages::globals_context(&globals) {
-            Ok(c) => c,
-            Err(d) => {
-                diagnostics.push(d);
-                return Outcome::Failed(diagnostics.sorted());
-            }
-        };
-        let rendered: Vec<(Result<OutputFile, Diagnostic>, u64)> = todo
-            .par_iter()
-            .map(|(job, h)| (pages::render_one(site, theme, &globals, job, root), *h))
-            .collect();
-        let mut pages_out = Vec::with_capacity(rendered.len());
-        for (r, h) in rendered {
-            match r {
-                Ok(f) => pages_out.push((f, h)),
-                Err(d) => diagnostics.push(d),
-            }
-        }
+        let (pages_out, d) = pages::render_tagged(site, theme, &globals, todo, root);
+        diagnostics.extend(d);
         clock.lap("render");
         let statics = if everything || self.pending.assets {
-            let statics = crate::pipeline::static_files(site, theme, root);
+            let statics = pipeline::static_files(site, theme, root);
             diagnostics.extend(statics.diagnostics);
             self.static_claimants = statics.claimants;
             Some(statics.files)
         } else {
             // The assets are as they were, but a record or an alias may
             // now claim one's path.
-            diagnostics.extend(crate::claims::claim_assets(
-                &site.claims,
-                self.static_claimants
-                    .iter()
-                    .map(|(p, who)| (p.as_str(), who.clone())),
-            ));
+            diagnostics.extend(pipeline::claim_static_files(site, &self.static_claimants));
             None
         };
         if diagnostics.has_errors() {
@@ -649,8 +628,8 @@ impl Engine {
         // Then the search index and the open data files.
         let data_started = Instant::now();
         let mut clock = Clock::new();
-        let (mut files, stats) = crate::pipeline::search_files(site);
-        diagnostics.extend(crate::pipeline::search_budget_warning(&stats));
+        let (mut files, stats) = pipeline::search_files(site);
+        diagnostics.extend(pipeline::search_budget_warning(&stats));
         clock.lap("search");
         files.extend(crate::export::all(site));
         clock.lap("exports");

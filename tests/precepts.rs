@@ -214,3 +214,24 @@ fn a_year_that_does_not_parse_is_a_located_error_with_a_hint() {
         assert!(err.contains("financial_year: 2025/26"), "the hint: {err}");
     }
 }
+
+#[test]
+fn amounts_are_shown_as_written_and_one_without_its_pound_sign_is_a_located_error() {
+    // The Band D figure of the LLR Panel's 2025/26 minute, to four places.
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        FILE,
+        "  change: \"£11\"\n",
+        "  change: \"£11\"\n  band_d: \"£300.2302\"\n  change_percent: \"4.90\"\n",
+    );
+    let out = built(site.path());
+    let page = read(out.path(), PAGE);
+    assert!(page.contains("<dt>Band D</dt><dd>£300.2302</dd>"), "{page}");
+    assert!(page.contains("<dd>£11, 4.90%</dd>"), "{page}");
+
+    let err = broken_build(|root| edit(root, FILE, "change: \"£11\"", "change: \"11\""));
+    assert!(err.contains("`11` is not an amount of money"), "{err}");
+    assert!(err.contains("content/precepts/2026-27.md:12:11"), "{err}");
+    assert!(err.contains("with the £ sign"), "the hint: {err}");
+}

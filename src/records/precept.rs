@@ -266,20 +266,20 @@ fn amount(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
         None => (false, text),
     };
     let parsed = rest.strip_prefix('£').and_then(|r| {
-        let (number, unit, suffix) = if let Some(n) = r.strip_suffix(" million") {
-            (n, MoneyUnit::Millions, "m")
+        let (number, unit) = if let Some(n) = r.strip_suffix(" million") {
+            (n, MoneyUnit::Millions)
         } else if let Some(n) = r.strip_suffix('m') {
-            (n, MoneyUnit::Millions, "m")
+            (n, MoneyUnit::Millions)
         } else if let Some(n) = r.strip_suffix('k') {
-            (n, MoneyUnit::Thousands, "k")
+            (n, MoneyUnit::Thousands)
         } else {
-            (r, MoneyUnit::Pounds, "")
+            (r, MoneyUnit::Pounds)
         };
         let amount = Decimal::parse(number.trim())?;
-        Some((Money { amount, unit }, suffix))
+        Some(Money { amount, unit })
     });
     let span = cx.span(value);
-    let Some((money, suffix)) = parsed else {
+    let Some(money) = parsed else {
         cx.error(
             span,
             format!("`{text}` is not an amount of money"),
@@ -297,8 +297,9 @@ fn amount(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
     }
     let sign = if negative { "-" } else { "" };
     let pounds = money.in_pounds()?;
+    // Shown as written (`£14.00` keeps its pence), checked as a number.
     Some(Amount {
-        text: format!("{sign}£{}{suffix}", money.amount.grouped()),
+        text: text.to_string(),
         plain: format!("{sign}{}", pounds.plain()),
     })
 }
@@ -314,7 +315,7 @@ fn percent(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
         Some(d) => {
             let sign = if negative { "-" } else { "" };
             Some(Amount {
-                text: format!("{sign}{}%", d.grouped()),
+                text: format!("{number}%"),
                 plain: format!("{sign}{}", d.plain()),
             })
         }

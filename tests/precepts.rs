@@ -154,6 +154,47 @@ fn a_panel_report_that_concerns_the_precept_is_its_report_step() {
         report.contains("href=\"../../precepts/2026-27/\""),
         "the report does not link the precept"
     );
+
+    // A response to that report is the response step, once the part names
+    // no document of its own.
+    write(
+        site.path(),
+        "content/responses/llr-2026-02-10.md",
+        "---\nid: llr-2026-02-10\ntitle: Revised precept 2026/27\ndate: 2026-02-10\nresponds_to: llr-2026-02-04-precept\n---\nThe revised precept.\n",
+    );
+    let out = built(site.path());
+    let page = read(out.path(), PAGE);
+    assert!(
+        timeline(&page).contains("href=\"../../responses/llr-2026-02-10/\""),
+        "the timeline does not link the response: {page}"
+    );
+}
+
+#[test]
+fn the_meeting_that_considers_the_proposal_links_its_record() {
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        FILE,
+        "  meeting_date: 2026-02-04\n",
+        "  meeting: \"meeting board-2025-01-21\"\n",
+    );
+    let out = built(site.path());
+    let page = read(out.path(), PAGE);
+    assert!(
+        page.contains("<dt>Panel meeting</dt><dd><a href=\"../../meetings/board-2025-01-21/\">"),
+        "{page}"
+    );
+    // A meeting that does not exist is a reference error at its line.
+    let err = broken_build(|root| {
+        edit(
+            root,
+            FILE,
+            "  meeting_date: 2026-02-04\n",
+            "  meeting: \"meeting board-2099-01-01\"\n",
+        )
+    });
+    assert!(err.contains("content/precepts/2026-27.md:13:"), "{err}");
 }
 
 #[test]

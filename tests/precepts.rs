@@ -61,17 +61,17 @@ fn the_timetable_says_which_deadlines_were_met_and_which_dates_are_not_stated() 
     // Five steps: the Panel vetoed, so the response and the report on the
     // revised precept are among them.
     assert_eq!(t.matches("<h3>").count(), 5, "{t}");
-    // The veto of 4 February, due by 7 February; the revised precept of
+    // The veto of 4 February, due by 8 February; the revised precept of
     // 10 February, due by 15 February.
     for text in [
         "Reported: <strong><time datetime=\"2026-02-04\">4 February 2026</time></strong>",
-        "Deadline: <time datetime=\"2026-02-07\">7 February 2026</time>",
+        "Deadline: <time datetime=\"2026-02-08\">8 February 2026</time>",
         "Published: <strong><time datetime=\"2026-02-10\">10 February 2026</time></strong>",
         "Deadline: <time datetime=\"2026-02-15\">15 February 2026</time>",
-        "Deadline: <time datetime=\"2026-01-31\">31 January 2026</time>",
+        "Deadline: <time datetime=\"2026-02-01\">1 February 2026</time>",
         "Deadline: <time datetime=\"2026-02-22\">22 February 2026</time>",
         "Deadline: <time datetime=\"2026-03-01\">1 March 2026</time>",
-        "“by 7 February”",
+        "“by 8 February”",
     ] {
         assert!(t.contains(text), "the timetable has no {text:?}: {t}");
     }

@@ -333,9 +333,12 @@ fn percent(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
 
 /// One step of the statutory timetable: Schedule 5 to the Police Reform and
 /// Social Responsibility Act 2011 and the Police and Crime Panels (Precepts
-/// and Chief Constable Appointments) Regulations 2012, in the words of the
-/// Hertfordshire Police and Crime Panel's working arrangements
-/// (http://www.hertspcp.org.uk/content/working-arrangements-police-and-crime-panel).
+/// and Chief Constable Appointments) Regulations 2012, in the words the
+/// Surrey Police and Crime Panel sets them out in each year's precept item
+/// ("Proposed precept 2023/24", https://mycouncil.surreycc.gov.uk/mgAi.aspx?ID=36958;
+/// tests/fixtures/other-pccs/sources/12-surrey-panel-precept-minutes.md).
+/// (A Panel's own working arrangements may set earlier dates:
+/// Hertfordshire's say "by 31 January" and "by 7 February".)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Proposal,
@@ -367,11 +370,31 @@ impl Step {
     /// The deadline as the source words it, and its day and month.
     fn deadline(self) -> (&'static str, i8, i8) {
         match self {
-            Step::Proposal => ("the PCC issues the proposed precept “by 31 January”", 1, 31),
-            Step::PanelReport => ("the Panel reports, or vetoes, “by 7 February”", 2, 7),
-            Step::Response => ("the PCC responds “by 15 February”", 2, 15),
-            Step::RevisedReport => ("the Panel’s final response is due “by 22 February”", 2, 22),
-            Step::Issued => ("the precept is notified “by 1 March”", 3, 1),
+            Step::Proposal => (
+                "the Commissioner must notify the Panel of the proposed precept “by 1 February”",
+                2,
+                1,
+            ),
+            Step::PanelReport => (
+                "the Panel must review and make a report on the proposed precept (whether it vetoes the precept or not) “by 8 February”",
+                2,
+                8,
+            ),
+            Step::Response => (
+                "after a veto, the Commissioner must respond and publish the response, including the revised precept, “by 15 February”",
+                2,
+                15,
+            ),
+            Step::RevisedReport => (
+                "the Panel must review the revised precept and make a second report “by 22 February”",
+                2,
+                22,
+            ),
+            Step::Issued => (
+                "the Commissioner must respond to the second report and publish the response “by 1 March”",
+                3,
+                1,
+            ),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Checks on the linked site that are about meaning, not references: grants
 //! totals against their rows, the statutory process of plans and
-//! variations, Panel recommendations left unanswered, and the accessibility
+//! variations (and of precepts), Panel recommendations left unanswered, and the accessibility
 //! statement's review date.
 
 use std::collections::HashMap;
@@ -19,6 +19,31 @@ pub fn run(site: &mut Site) -> Vec<Diagnostic> {
     }
     out.extend(attach_answers(site));
     out.extend(build_timelines(site));
+    out.extend(precept_steps(site));
+    out
+}
+
+/// Warns about each statutory step of a precept that has no document and
+/// no `note:` saying why (`records::precept::Precept::timeline`).
+fn precept_steps(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for precept in &site.records.precepts {
+        for step in precept.timeline(&site.records) {
+            if !step.missing {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(
+                    Some(step.span.clone()),
+                    format!(
+                        "the precept `{}` has no record for the statutory step “{}”",
+                        precept.meta.key, step.label
+                    ),
+                )
+                .with_help("name its document with `record:` (or publish a Panel report whose `concerns:` is this precept), or say why there is none with `note:`; the timeline shows it as not published on this site"),
+            );
+        }
+    }
     out
 }
 

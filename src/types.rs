@@ -19,6 +19,7 @@ pub(crate) enum Kind {
     Response,
     Paper,
     Meeting,
+    Precept,
     Page,
 }
 
@@ -66,7 +67,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 13] = [
+    pub(crate) const ALL: [Kind; 14] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -79,6 +80,7 @@ impl Kind {
         Kind::Response,
         Kind::Paper,
         Kind::Meeting,
+        Kind::Precept,
         Kind::Page,
     ];
 
@@ -186,6 +188,18 @@ impl Kind {
                 "Meetings of the Police and Crime Panel, boards and other bodies, with their agendas, papers and minutes.",
             )
         };
+        const PRECEPT: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/precept.html")),
+            ..info(
+                "precept",
+                "Precept",
+                "Precepts",
+                "precepts/",
+                "precepts/",
+                "precept.html",
+                "The precept for each financial year: the Commissioner's proposal, the Police and Crime Panel's report on it, any veto and revised precept, and the precept issued, against the statutory timetable.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -200,6 +214,7 @@ impl Kind {
             Kind::Response => &RESPONSE,
             Kind::Paper => &PAPER,
             Kind::Meeting => &MEETING,
+            Kind::Precept => &PRECEPT,
             Kind::Page => &PAGE,
         }
     }
@@ -288,6 +303,15 @@ impl Date {
             return None;
         }
         text.parse::<jiff::civil::Date>().ok().map(Date)
+    }
+
+    /// A day that exists (the statutory deadlines); `None` never arises
+    /// for them, and an impossible day falls back to the month's first.
+    pub(crate) fn from_ymd(year: i16, month: i8, day: i8) -> Date {
+        Date(
+            jiff::civil::Date::new(year, month, day)
+                .unwrap_or_else(|_| jiff::civil::date(year, month, 1)),
+        )
     }
 
     pub(crate) fn iso(&self) -> String {

@@ -25,6 +25,7 @@ const FILES: &[(&str, &str)] = scaffold![
     "content/panel/2025-02-03-report.md",
     "content/responses/2025-02-17.md",
     "content/papers/board-2025-01-21.md",
+    "content/precepts/2025-26.md",
     "content/variations/2026.md",
     "content/pages/about.md",
 ];

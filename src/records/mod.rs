@@ -26,6 +26,7 @@ pub mod page;
 pub mod panel;
 pub mod paper;
 pub mod plan;
+pub mod precept;
 pub mod registry;
 pub mod response;
 pub mod variation;
@@ -52,6 +53,7 @@ pub use page::Page;
 pub use panel::PanelDoc;
 pub use paper::Paper;
 pub use plan::{Plan, Section};
+pub use precept::Precept;
 pub use registry::{Parsed, Record, Records};
 pub use response::Response;
 pub use variation::Variation;
@@ -362,7 +364,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers, meetings or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers, meetings, precepts or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -382,6 +384,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("papers", "md") => paper::parse(file),
         ("pages", "md") => page::parse(file),
         ("meetings", "md") => meeting::parse(file),
+        ("precepts", "md") => precept::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }

@@ -38,6 +38,13 @@ pub trait Record: Sized + serde::Serialize {
         String::new()
     }
 
+    /// What its page shows besides the record, worked out from the other
+    /// records (a precept's statutory timeline); a kind with nothing more
+    /// gives an empty object.
+    fn context(&self, _records: &Records) -> serde_json::Value {
+        serde_json::json!({})
+    }
+
     /// The records this one holds besides itself (a grants table's rows).
     fn nested_metas(&self) -> Vec<&Meta> {
         Vec::new()
@@ -98,6 +105,7 @@ pub struct Generic<'a> {
     pub date: Option<Date>,
     record: Box<dyn Fn() -> serde_json::Value + 'a>,
     text: Box<dyn Fn() -> String + 'a>,
+    context: Box<dyn Fn(&Records) -> serde_json::Value + 'a>,
 }
 
 impl Generic<'_> {
@@ -109,6 +117,11 @@ impl Generic<'_> {
     /// What search finds it by (`Record::search_text`).
     pub fn text(&self) -> String {
         (self.text)()
+    }
+
+    /// What its page shows besides the record (`Record::context`).
+    pub fn context(&self, records: &Records) -> serde_json::Value {
+        (self.context)(records)
     }
 }
 
@@ -226,6 +239,7 @@ macro_rules! kinds {
                         date: x.date(),
                         record: Box::new(move || serde_json::to_value(x).unwrap_or_default()),
                         text: Box::new(move || x.search_text()),
+                        context: Box::new(move |records| x.context(records)),
                     });
                 })*
                 out
@@ -277,6 +291,7 @@ kinds! {
     papers: Paper => Paper,
     pages: Page => Page,
     meetings: Meeting => Meeting,
+    precepts: Precept => Precept,
 }
 
 #[cfg(test)]

@@ -583,13 +583,15 @@ fn registry_jobs(site: &Site, jobs: &mut Vec<PageJob>, keep: &(dyn Fn(&Meta) -> 
         {
             let mut record = g.record();
             resolve_refs(&mut record, site);
+            let mut context = g.context(r);
+            resolve_refs(&mut context, site);
             jobs.push(record_job(
                 site,
                 g.meta,
                 info.template,
                 record,
                 vec![crumb(info.plural_label, info.index)],
-                json!({}),
+                context,
             ));
         }
         if !info.index.is_empty() && !items.is_empty() {

@@ -19,6 +19,7 @@ pub(crate) enum Kind {
     Response,
     Paper,
     Meeting,
+    Budget,
     Page,
 }
 
@@ -66,7 +67,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 13] = [
+    pub(crate) const ALL: [Kind; 14] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -79,6 +80,7 @@ impl Kind {
         Kind::Response,
         Kind::Paper,
         Kind::Meeting,
+        Kind::Budget,
         Kind::Page,
     ];
 
@@ -186,6 +188,18 @@ impl Kind {
                 "Meetings of the Police and Crime Panel, boards and other bodies, with their agendas, papers and minutes.",
             )
         };
+        const BUDGET: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/budget.html")),
+            ..info(
+                "budget",
+                "Budget",
+                "Budgets",
+                "budgets/",
+                "budgets/",
+                "budget.html",
+                "The Commissioner's budgets: income and expenditure by year, with each stated total checked against its rows.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -200,6 +214,7 @@ impl Kind {
             Kind::Response => &RESPONSE,
             Kind::Paper => &PAPER,
             Kind::Meeting => &MEETING,
+            Kind::Budget => &BUDGET,
             Kind::Page => &PAGE,
         }
     }

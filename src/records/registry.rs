@@ -277,6 +277,7 @@ kinds! {
     papers: Paper => Paper,
     pages: Page => Page,
     meetings: Meeting => Meeting,
+    budgets: Budget => Budget,
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::link::{Site, Timeline, TimelineLink, TimelineStep};
-use crate::records::grants::{GrantsTable, TotalCheck};
+use crate::records::grants::GrantsTable;
 use crate::records::panel::AnswerLink;
 use crate::records::plan::{Step, StepKind};
+use crate::records::totals;
 use crate::types::{Date, Decimal, Kind};
 
 pub fn run(site: &mut Site) -> Vec<Diagnostic> {
@@ -47,118 +48,27 @@ fn precept_steps(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-/// Compares a table's stated total with the sum of its rows. Real tables
-/// round each row, so the default tolerance is half a unit in the last
-/// written place, per row: e.g. £201.3m stated against rows summing to
-/// £201.4m passes with a note, a gross error fails.
+/// Compares a grants table's stated total with the sum of its rows
+/// (`crate::records::totals`), keeping what readers are told on the table.
 pub fn check_total(table: &mut GrantsTable) -> Option<Diagnostic> {
-    let stated: Vec<Decimal> = table
+    let amounts: Vec<Option<Decimal>> = table
         .rows
         .iter()
-        .filter_map(|r| r.amount.map(|m| m.amount))
+        .map(|r| r.amount.map(|m| m.amount))
         .collect();
-    let missing = table.rows.len() - stated.len();
-    let Some(sum) = stated
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
-    else {
-        table.total = TotalCheck {
-            note: "The rows are too large to add up.".into(),
-            missing_amounts: missing,
-            ..TotalCheck::default()
-        };
-        return Some(
-            Diagnostic::error(
-                Some(table.meta.id_span.clone()),
-                "the amounts of this table are too large to add up",
-            )
-            .with_help(
-                "check the amounts and the table's `unit:`; no amount may be more than £1 trillion",
-            ),
-        );
+    let (check, mismatch) = totals::check(
+        &amounts,
+        table.stated_total,
+        table.tolerance,
+        table.unit.label(),
+    );
+    table.total = check;
+    let mismatch = mismatch?;
+    let span = match &table.stated_total_span {
+        Some(span) if mismatch.on_total => span.clone(),
+        _ => table.meta.id_span.clone(),
     };
-    let unit = table.unit.label();
-    let mut check = TotalCheck {
-        sum_text: Some(sum.grouped()),
-        missing_amounts: missing,
-        ..TotalCheck::default()
-    };
-    let Some(total) = table.stated_total else {
-        check.note = if missing > 0 {
-            format!(
-                "The source does not state a total, and {missing} amount{} not stated, so no total is given here.",
-                if missing == 1 { " is" } else { "s are" }
-            )
-        } else {
-            format!(
-                "The source does not state a total. The rows add up to {} ({unit}).",
-                sum.grouped()
-            )
-        };
-        if missing > 0 {
-            check.sum_text = None;
-        }
-        table.total = check;
-        return None;
-    };
-    check.stated_text = Some(total.grouped());
-    if missing > 0 {
-        check.note = format!(
-            "The stated total cannot be checked because {missing} amount{} not stated.",
-            if missing == 1 { " is" } else { "s are" }
-        );
-        table.total = check;
-        return None;
-    }
-    let finest = stated
-        .iter()
-        .chain(std::iter::once(&total))
-        .map(|d| d.scale())
-        .max()
-        .unwrap_or(0);
-    let half_unit =
-        Decimal::parse(&format!("0.{}5", "0".repeat(finest as usize))).unwrap_or(Decimal::ZERO);
-    let tolerance = table
-        .tolerance
-        .or_else(|| half_unit.checked_mul_int(stated.len().max(1) as i128))
-        .unwrap_or(Decimal::ZERO);
-    check.tolerance_text = Some(tolerance.grouped());
-    let difference = sum
-        .checked_sub(total)
-        .map_or(Decimal::from_int(i64::MAX), Decimal::abs);
-    if difference == Decimal::ZERO {
-        check.note = format!(
-            "The rows add up to the stated total of {} ({unit}).",
-            total.grouped()
-        );
-        table.total = check;
-        None
-    } else if difference <= tolerance {
-        check.note = format!(
-            "The rows add up to {} against a stated total of {} ({unit}): a difference of {}, within the rounding tolerance of ±{}.",
-            sum.grouped(),
-            total.grouped(),
-            difference.grouped(),
-            tolerance.grouped()
-        );
-        table.total = check;
-        None
-    } else {
-        table.total = check;
-        Some(
-            Diagnostic::error(
-                table.stated_total_span.clone().or(Some(table.meta.id_span.clone())),
-                format!(
-                    "the stated total {} does not match the rows, which add up to {} ({unit}); the difference {} is more than the rounding tolerance ±{}",
-                    total.grouped(),
-                    sum.grouped(),
-                    difference.grouped(),
-                    tolerance.grouped()
-                ),
-            )
-            .with_help("check each row's amount against the source; if the source itself is inconsistent, keep its figures and set `total_tolerance:` with a note saying so"),
-        )
-    }
+    Some(Diagnostic::error(Some(span), mismatch.message).with_help(mismatch.help))
 }
 
 /// Finds the answers made to every Panel recommendation (kept in
@@ -422,7 +332,7 @@ mod tests {
             notes: None,
             source: None,
             rows,
-            total: TotalCheck::default(),
+            total: crate::records::totals::TotalCheck::default(),
         }
     }
 

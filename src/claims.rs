@@ -148,6 +148,7 @@ pub const DATA_FILES: &[(&str, &str)] = &[
     ("_redirects", "the redirects file _redirects"),
     ("datapackage.json", "the data package datapackage.json"),
     ("meetings.ics", "the meetings calendar meetings.ics"),
+    ("budgets.csv", "the data file budgets.csv"),
 ];
 
 /// The output path a page at `url` is written to: `decisions/x/` →

@@ -20,6 +20,7 @@ pub(crate) enum Kind {
     Paper,
     Meeting,
     Precept,
+    Budget,
     Page,
 }
 
@@ -67,7 +68,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 14] = [
+    pub(crate) const ALL: [Kind; 15] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -81,6 +82,7 @@ impl Kind {
         Kind::Paper,
         Kind::Meeting,
         Kind::Precept,
+        Kind::Budget,
         Kind::Page,
     ];
 
@@ -200,6 +202,18 @@ impl Kind {
                 "The precept for each financial year: the Commissioner's proposal, the Police and Crime Panel's report on it, any veto and revised precept, and the precept issued, against the statutory timetable.",
             )
         };
+        const BUDGET: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/budget.html")),
+            ..info(
+                "budget",
+                "Budget",
+                "Budgets",
+                "budgets/",
+                "budgets/",
+                "budget.html",
+                "The Commissioner's budgets: income and expenditure by year, with each stated total checked against its rows.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -215,6 +229,7 @@ impl Kind {
             Kind::Paper => &PAPER,
             Kind::Meeting => &MEETING,
             Kind::Precept => &PRECEPT,
+            Kind::Budget => &BUDGET,
             Kind::Page => &PAGE,
         }
     }

@@ -8,6 +8,7 @@
 //! A confidential decision reaches them only as its stub: the parse stage
 //! never read its body.
 
+mod budgets;
 mod calendar;
 mod feeds;
 mod grants;
@@ -42,6 +43,7 @@ pub fn all(site: &Site) -> Vec<OutputFile> {
     files.push(redirects::file(&cx));
     files.push(datapackage(&cx));
     files.extend(calendar::file(&cx));
+    files.extend(budgets::file(&cx));
     files
 }
 
@@ -125,7 +127,7 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
         .as_ref()
         .map(|s| format!(" As this site is an archive, the file also names {}, the body that took over on {}.", s.body, s.date.long()))
         .unwrap_or_default();
-    vec![
+    let mut files = vec![
         FileInfo {
             path: "records.csv",
             title: "All records (CSV)",
@@ -216,7 +218,28 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
             count: String::new(),
             columns: Vec::new(),
         },
-    ]
+    ];
+    // Only a site with budgets has the file (its rows are income and
+    // spending, listed after the grants and metrics).
+    if !cx.site.records.budgets.is_empty() {
+        let at = files
+            .iter()
+            .position(|f| f.path == "decisions.xml")
+            .unwrap_or(files.len());
+        files.insert(
+            at,
+FileInfo {
+            path: budgets::PATH,
+            title: "Budgets",
+            format: "CSV",
+            media_type: "text/csv",
+            description: "One row for each figure of each budget table: every line and every stated total, in every year column, with the unit, the figure in pounds and how each total compares with its rows. Budgets are income and spending, so they are never in the 360Giving files.".into(),
+            count: plural(budgets::count(cx), "figure", "figures"),
+            columns: budgets::COLUMNS.to_vec(),
+        },
+        );
+    }
+    files
 }
 
 /// `datapackage.json`: the catalogue in Frictionless Data Package form.

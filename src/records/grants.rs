@@ -101,17 +101,7 @@ pub struct GrantsTable {
     pub total: TotalCheck,
 }
 
-/// What the site can say about a table's total.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct TotalCheck {
-    /// Sum of the stated amounts, as printed (e.g. `11,570`).
-    pub sum_text: Option<String>,
-    pub stated_text: Option<String>,
-    pub tolerance_text: Option<String>,
-    /// A sentence for readers: checked, within rounding, or cannot be checked.
-    pub note: String,
-    pub missing_amounts: usize,
-}
+pub use super::totals::TotalCheck;
 
 pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let raw: RawTable = match decode_yaml(&file.text, &file.path, 1) {
@@ -129,36 +119,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         );
         MoneyUnit::Pounds
     });
-    let decimal = |cx: &mut Cx<'_>, v: &Spanned<String>, what: &str| -> Option<Decimal> {
-        let text = v.value.trim().trim_start_matches('£');
-        let parsed = Decimal::parse(text);
-        if parsed.is_none() {
-            let span = cx.span(v);
-            cx.error(
-                span,
-                format!("{what} `{}` is not an amount", v.value),
-                "write amounts as numbers in the table's unit, e.g. 3863 or 3,863; leave `amount` out and give `amount_note` when the source does not state it",
-            );
-        }
-        // Past £1 trillion a figure is a slip, and sums of such figures
-        // could overflow: refuse it where it is written.
-        if let Some(amount) = parsed
-            && (Money { amount, unit }).too_large()
-        {
-            let span = cx.span(v);
-            cx.error(
-                span,
-                format!(
-                    "{what} `{}` ({}) is more than £1 trillion",
-                    v.value,
-                    unit.label()
-                ),
-                "check the figure and the table's `unit:` (an amount in £000s is written in thousands: 3,863 for £3,863,000)",
-            );
-            return None;
-        }
-        parsed
-    };
+    const MISSING: &str =
+        "leave `amount` out and give `amount_note` when the source does not state it";
+    let decimal =
+        |cx: &mut Cx<'_>, v: &Spanned<String>, what: &str| cx.amount(v, unit, what, MISSING);
     let stated_total = raw
         .stated_total
         .as_ref()

@@ -17,6 +17,7 @@ macro_rules! meta_field {
     };
 }
 
+pub mod budget;
 pub mod commitment;
 pub mod decision;
 pub mod grants;
@@ -29,6 +30,7 @@ pub mod plan;
 pub mod precept;
 pub mod registry;
 pub mod response;
+pub mod totals;
 pub mod variation;
 
 use std::path::{Path, PathBuf};
@@ -42,8 +44,9 @@ use crate::load::{
 };
 use crate::markdown::{self, Rendered, Settings};
 use crate::refs::{Ref, Relation, parse_reference, typed_reference};
-use crate::types::{Date, Kind, valid_id};
+use crate::types::{Date, Decimal, Kind, Money, MoneyUnit, valid_id};
 
+pub use budget::Budget;
 pub use commitment::Commitment;
 pub use decision::Decision;
 pub use grants::{GrantRow, GrantsTable};
@@ -199,6 +202,45 @@ impl<'a> Cx<'a> {
             );
         }
         value.value.clone()
+    }
+
+    /// An amount of money written in `unit`, or a located error: not a
+    /// number (with `missing`, how to say the source states none), or past
+    /// £1 trillion, where a figure is a slip and sums of such figures could
+    /// overflow.
+    pub fn amount(
+        &mut self,
+        value: &Spanned<String>,
+        unit: MoneyUnit,
+        what: &str,
+        missing: &str,
+    ) -> Option<Decimal> {
+        let text = value.value.trim().trim_start_matches('£');
+        let Some(amount) = Decimal::parse(text) else {
+            let span = self.span(value);
+            self.error(
+                span,
+                format!("{what} `{}` is not an amount", value.value),
+                format!(
+                    "write amounts as numbers in the table's unit, e.g. 3863 or 3,863; {missing}"
+                ),
+            );
+            return None;
+        };
+        if (Money { amount, unit }).too_large() {
+            let span = self.span(value);
+            self.error(
+                span,
+                format!(
+                    "{what} `{}` ({}) is more than £1 trillion",
+                    value.value,
+                    unit.label()
+                ),
+                "check the figure and the table's `unit:` (an amount in £000s is written in thousands: 3,863 for £3,863,000)",
+            );
+            return None;
+        }
+        Some(amount)
     }
 
     /// Markdown held in a YAML field.
@@ -364,7 +406,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, decisions, panel, responses, papers, meetings, precepts or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -385,6 +427,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("pages", "md") => page::parse(file),
         ("meetings", "md") => meeting::parse(file),
         ("precepts", "md") => precept::parse(file),
+        ("budgets", "yaml" | "yml") => budget::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }

@@ -292,6 +292,7 @@ kinds! {
     pages: Page => Page,
     meetings: Meeting => Meeting,
     precepts: Precept => Precept,
+    budgets: Budget => Budget,
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ struct Raw {
     search_synonyms: Vec<Vec<String>>,
     #[serde(default)]
     markdown: MarkdownSettings,
+    /// How decision numbers compare (`types::NumberScheme`).
+    #[serde(default)]
+    decision_numbers: crate::types::NumberScheme,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,6 +180,9 @@ pub struct SiteConfig {
     pub refs: Vec<crate::refs::Ref>,
     /// `search_synonyms` from site.yaml: added to the theme's thesaurus.
     pub search_synonyms: Vec<Vec<String>>,
+    /// `decision_numbers` from site.yaml: which written forms of a number
+    /// are one decision, and the series a bare number belongs to.
+    pub decision_numbers: crate::types::NumberScheme,
 }
 
 impl SiteConfig {
@@ -370,5 +376,6 @@ pub fn parse(
         branding,
         refs,
         search_synonyms: raw.search_synonyms,
+        decision_numbers: raw.decision_numbers,
     })
 }

@@ -11,7 +11,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::records::{self, Meta, Records};
 use crate::refs::{Ref, Relation};
-use crate::types::{Date, Kind};
+use crate::types::{Date, Kind, NumberScheme};
 
 /// What a reference can resolve to.
 #[derive(Debug, Clone, Serialize)]
@@ -92,11 +92,81 @@ pub struct Site {
     pub answers: HashMap<(String, String), Vec<records::panel::AnswerLink>>,
     /// Who publishes each output path (`crate::claims`).
     pub claims: Claims,
+    /// Decision numbers as the site's scheme compares them.
+    pub numbers: Numbers,
+}
+
+/// The decisions by their number in canonical form (`NumberScheme`), so a
+/// reference finds a decision however the organisation wrote the number,
+/// and the address of the canonical form, where it is not the record's
+/// own, redirects to it.
+#[derive(Debug, Default)]
+pub struct Numbers {
+    scheme: NumberScheme,
+    /// Canonical form → the key of the decision that has it.
+    keys: HashMap<String, String>,
+    /// A decision's key → its alias: the canonical form's address.
+    aliases: HashMap<String, String>,
+}
+
+impl Numbers {
+    /// The key of the decision a reference's key (a number's address
+    /// segment) names under the scheme, when it is not a key itself.
+    fn key_of(&self, key: &str) -> Option<&str> {
+        self.keys
+            .get(&self.scheme.canonical(key))
+            .map(String::as_str)
+    }
+
+    /// The address a numbered decision is also found at, when its number
+    /// is written other than in canonical form: `/decisions/44-2020/` for
+    /// `044/2020` when leading zeros are not significant.
+    fn alias(&self, meta: &Meta) -> Option<&str> {
+        match meta.kind {
+            Kind::Decision => self.aliases.get(&meta.key).map(String::as_str),
+            _ => None,
+        }
+    }
+}
+
+/// The entry a reference's key names: the record with that key or, for a
+/// decision, the one whose number is the same under the site's scheme.
+fn lookup<'a>(
+    entries: &'a HashMap<(Kind, String), Entry>,
+    numbers: &Numbers,
+    kind: Kind,
+    key: &str,
+) -> Option<&'a Entry> {
+    entries
+        .get(&(kind, key.to_string()))
+        .or_else(|| match kind {
+            Kind::Decision => numbers
+                .key_of(key)
+                .and_then(|k| entries.get(&(kind, k.to_string()))),
+            _ => None,
+        })
 }
 
 impl Site {
+    /// The record a reference names; a decision is found by its number in
+    /// any form the site's `decision_numbers` makes the same.
     pub fn entry(&self, kind: Kind, key: &str) -> Option<&Entry> {
-        self.entries.get(&(kind, key.to_string()))
+        lookup(&self.entries, &self.numbers, kind, key)
+    }
+
+    /// A record's old addresses (`aliases:`) and, for a decision whose
+    /// number is not written in canonical form, the canonical form's
+    /// address: each has a redirect page and a `_redirects` line.
+    pub fn aliases_of<'a>(&'a self, meta: &'a Meta) -> Vec<&'a str> {
+        let mut out: Vec<&str> = meta.aliases.iter().map(String::as_str).collect();
+        if let Some(alias) = self.numbers.alias(meta)
+            && !out
+                .iter()
+                .any(|a| claims::alias_url(a) == claims::alias_url(alias))
+        {
+            out.push(alias);
+        }
+        out
     }
 
     pub fn backlinks_of(&self, meta: &Meta) -> &[Backlink] {
@@ -111,7 +181,8 @@ impl Site {
 pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     order_sections(&mut records, &mut diagnostics);
-    let (entries, claims) = register(&records, &mut diagnostics);
+    let numbers = numbers(&records, &config.decision_numbers, &mut diagnostics);
+    let (entries, claims) = register(&records, &numbers, &mut diagnostics);
     let mut backlinks: HashMap<(Kind, String), Vec<Backlink>> = HashMap::new();
     // The date each document carries itself, for telling apart backlinks
     // with alike titles.
@@ -122,13 +193,13 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         .collect();
     for meta in records.metas() {
         for r in &meta.refs {
-            match check_reference(&entries, meta, r) {
+            match check_reference(&entries, &numbers, meta, r) {
                 // The target's own file failed to parse and was reported.
                 Err(_)
-                    if !entries.contains_key(&(r.target.kind, r.target.key.clone()))
+                    if lookup(&entries, &numbers, r.target.kind, &r.target.key).is_none()
                         && records.broken_keys.contains(&r.target.key) => {}
-                Ok(Some(heading)) => {
-                    let key = (r.target.kind, r.target.key.clone());
+                Ok(Some((heading, target_key))) => {
+                    let key = (r.target.kind, target_key);
                     backlinks.entry(key).or_default().push(Backlink {
                         heading,
                         kind: meta.kind,
@@ -150,7 +221,7 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         }
     }
     for r in &config.refs {
-        if !entries.contains_key(&(r.target.kind, r.target.key.clone())) {
+        if lookup(&entries, &numbers, r.target.kind, &r.target.key).is_none() {
             let candidates: Vec<&str> = entries
                 .values()
                 .filter(|e| e.kind == r.target.kind)
@@ -182,6 +253,7 @@ pub fn link(config: SiteConfig, mut records: Records) -> (Site, Vec<Diagnostic>)
         timelines: HashMap::new(),
         answers: HashMap::new(),
         claims,
+        numbers,
     };
     (site, diagnostics)
 }
@@ -224,8 +296,59 @@ fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
 /// Registers every record under its kind and key, and claims every output
 /// path: the built-in pages and data files first, then each record's page,
 /// then each alias's redirect page (`crate::claims`).
+/// Every numbered decision under its number's canonical form. Two
+/// decisions whose numbers the scheme makes one (`44/2020`, `044/2020`) are
+/// an error naming both files; two with one address are reported by
+/// `register` instead.
+fn numbers(records: &Records, scheme: &NumberScheme, diagnostics: &mut Vec<Diagnostic>) -> Numbers {
+    let mut numbers = Numbers {
+        scheme: scheme.clone(),
+        ..Numbers::default()
+    };
+    let mut holders: HashMap<String, &records::Decision> = HashMap::new();
+    for d in &records.decisions {
+        let Some(number) = &d.number else { continue };
+        let canonical = scheme.canonical(number);
+        match holders.get(&canonical) {
+            Some(other) if other.meta.key == d.meta.key => {}
+            Some(other) => {
+                let why = match (scheme.leading_zeros_significant, scheme.spacing_significant) {
+                    (false, true) => "leading zeros are not significant",
+                    (true, false) => "spacing after a prefix is not significant",
+                    _ => "leading zeros and spacing after a prefix are not significant",
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Some(d.meta.id_span.clone()),
+                        format!(
+                            "decision `{number}` is decision `{}` written another way",
+                            other.number.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .with_help(format!(
+                        "site.yaml's `decision_numbers` says {why}, so both are `{canonical}`; the other is {} ({}); keep one record (a reference in either form finds it)",
+                        other.meta.id_span, other.meta.title
+                    )),
+                );
+            }
+            None => {
+                holders.insert(canonical.clone(), d);
+                if canonical != d.meta.key {
+                    numbers.aliases.insert(
+                        d.meta.key.clone(),
+                        format!("/{}", records::url_for(Kind::Decision, &canonical)),
+                    );
+                }
+                numbers.keys.insert(canonical, d.meta.key.clone());
+            }
+        }
+    }
+    numbers
+}
+
 fn register(
     records: &Records,
+    scheme: &Numbers,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (HashMap<(Kind, String), Entry>, Claims) {
     let mut entries: HashMap<(Kind, String), Entry> = HashMap::new();
@@ -307,7 +430,22 @@ fn register(
         entries.insert((meta.kind, meta.key.clone()), entry);
     }
     for meta in metas {
-        for (alias, span) in meta.aliases.iter().zip(&meta.alias_spans) {
+        let number_alias = scheme
+            .alias(meta)
+            .filter(|a| {
+                !meta
+                    .aliases
+                    .iter()
+                    .any(|m| claims::alias_url(m) == claims::alias_url(a))
+            })
+            .map(|a| (a.to_string(), meta.id_span.clone()));
+        let written = meta
+            .aliases
+            .iter()
+            .cloned()
+            .zip(meta.alias_spans.iter().cloned());
+        for (alias, span) in written.chain(number_alias) {
+            let (alias, span) = (&alias, &span);
             let who = Claimant::Alias {
                 alias: alias.clone(),
                 owner: meta_owner(meta),
@@ -338,11 +476,12 @@ fn meta_owner(meta: &Meta) -> String {
 /// target's page (or `None` when it is not listed as a backlink).
 fn check_reference(
     entries: &HashMap<(Kind, String), Entry>,
+    numbers: &Numbers,
     source: &Meta,
     r: &Ref,
-) -> Result<Option<String>, Diagnostic> {
+) -> Result<Option<(String, String)>, Diagnostic> {
     let target = &r.target;
-    let Some(entry) = entries.get(&(target.kind, target.key.clone())) else {
+    let Some(entry) = lookup(entries, numbers, target.kind, &target.key) else {
         // A background paper may cite a decision the site does not hold: it
         // is shown as "not published on this site", not as a broken link.
         if r.relation == Relation::Cites {
@@ -401,10 +540,10 @@ fn check_reference(
         });
         return Err(Diagnostic::error(Some(r.span.clone()), what).with_help(help));
     }
-    if source.kind == target.kind && source.key == target.key {
+    if source.kind == target.kind && source.key == entry.key {
         return Ok(None);
     }
-    Ok(backlink_heading(r.relation, source.kind, target.kind))
+    Ok(backlink_heading(r.relation, source.kind, target.kind).map(|h| (h, entry.key.clone())))
 }
 
 /// The heading a reader sees above a group of backlinks.

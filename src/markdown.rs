@@ -97,6 +97,9 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     // numbers, its ordered lists are ordinary lists.
     let bold_numbers = settings.numbered_paragraphs && has_bold_numbers(&prepared);
     let mut bold = BoldNumber::Idle;
+    // Block quotes and footnotes quote or annotate; their paragraphs are
+    // not the document's numbered ones.
+    let mut aside_depth = 0usize;
 
     // Bullet lists whose every item starts with a marker of its own
     // (`i.`, `(a)`, `2.`): the document's markers are kept and the bullets
@@ -107,6 +110,10 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
         // events already pushed stand as ordinary Markdown.
         let step = std::mem::replace(&mut bold, BoldNumber::Idle);
         match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => aside_depth += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+                aside_depth = aside_depth.saturating_sub(1);
+            }
             Event::Start(Tag::List(None)) => marked_lists.push(MarkedList {
                 at: events.len(),
                 marked: true,
@@ -219,7 +226,9 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 });
                 text.push(' ');
             }
-            Event::Start(Tag::Paragraph) if bold_numbers && list_depth == 0 => {
+            Event::Start(Tag::Paragraph)
+                if settings.numbered_paragraphs && list_depth == 0 && aside_depth == 0 =>
+            {
                 bold = BoldNumber::Paragraph {
                     at: events.len(),
                     text_len: text.len(),
@@ -233,11 +242,16 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                 events.push(Event::Start(Tag::Strong));
             }
             Event::Text(t) if matches!(step, BoldNumber::Strong { .. }) => {
-                if let (BoldNumber::Strong { at, text_len }, Some(n)) = (
-                    step,
-                    t.strip_suffix('.').and_then(|n| n.parse::<u32>().ok()),
-                ) {
-                    bold = BoldNumber::Number { at, text_len, n };
+                if let BoldNumber::Strong { at, text_len } = step {
+                    let whole = t
+                        .strip_suffix('.')
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .filter(|_| bold_numbers);
+                    if let Some(n) = whole {
+                        bold = BoldNumber::Number { at, text_len, n };
+                    } else if let Some(deep) = DeepNumber::parse(t.trim()) {
+                        bold = BoldNumber::Deep { at, text_len, deep };
+                    }
                 }
                 text.push_str(&t);
                 events.push(Event::Text(t));
@@ -256,6 +270,45 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
                     events.push(Event::Html(CowStr::from(format!(
                         "<p id=\"{id}\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {n}\">{n}.</a>"
                     ))));
+                }
+            }
+            // `**1.1**`, `**(a)**`: a paragraph number in bold.
+            Event::End(TagEnd::Strong) if matches!(step, BoldNumber::Deep { .. }) => {
+                if let BoldNumber::Deep { at, text_len, deep } = step {
+                    match deep_paragraph(&mut ids, &mut diagnostics, &deep, span_at(range.start)) {
+                        Some(open) => {
+                            out.anchors.push(open.id.clone());
+                            events.truncate(at);
+                            text.truncate(text_len);
+                            events.push(Event::Html(CowStr::from(open.html)));
+                        }
+                        None => events.push(Event::End(TagEnd::Strong)),
+                    }
+                }
+            }
+            // `1.1 The purpose …`, `(a) the Panel …`: a paragraph number
+            // written as the paragraph's first word.
+            Event::Text(t)
+                if matches!(step, BoldNumber::Paragraph { .. })
+                    && DeepNumber::lead(&t).is_some() =>
+            {
+                let (deep, rest) = DeepNumber::lead(&t).expect("matched");
+                let BoldNumber::Paragraph { at, text_len } = step else {
+                    unreachable!("matched")
+                };
+                match deep_paragraph(&mut ids, &mut diagnostics, &deep, span_at(range.start)) {
+                    Some(open) => {
+                        out.anchors.push(open.id.clone());
+                        events.truncate(at);
+                        text.truncate(text_len);
+                        events.push(Event::Html(CowStr::from(format!("{} ", open.html))));
+                        text.push_str(rest);
+                        events.push(Event::Text(CowStr::from(rest.to_string())));
+                    }
+                    None => {
+                        text.push_str(&t);
+                        events.push(Event::Text(t));
+                    }
                 }
             }
             Event::Start(Tag::List(start)) => {
@@ -414,15 +467,142 @@ fn starts_with_own_marker(text: &str) -> bool {
     (roman || letter || number) && rest.starts_with(' ')
 }
 
-/// Where a `**N.**` paragraph number has got to while its events arrive:
-/// the paragraph's first event is at `at` in the event list and its text
-/// started at `text_len`, so a complete match can be rewritten in place.
-#[derive(Clone, Copy)]
+/// Where a paragraph number (`**N.**`, `**1.1**`, or `1.1` as the first
+/// word) has got to while its events arrive: the paragraph's first event
+/// is at `at` in the event list and its text started at `text_len`, so a
+/// complete match can be rewritten in place.
+#[derive(Clone)]
 enum BoldNumber {
     Idle,
-    Paragraph { at: usize, text_len: usize },
-    Strong { at: usize, text_len: usize },
-    Number { at: usize, text_len: usize, n: u32 },
+    Paragraph {
+        at: usize,
+        text_len: usize,
+    },
+    Strong {
+        at: usize,
+        text_len: usize,
+    },
+    Number {
+        at: usize,
+        text_len: usize,
+        n: u32,
+    },
+    Deep {
+        at: usize,
+        text_len: usize,
+        deep: DeepNumber,
+    },
+}
+
+/// A paragraph number that is not a whole number, as a document writes
+/// it: `1.1`, `2.3.1` (a final `.` allowed), `A.`; or a lettered or roman
+/// item within a paragraph: `(a)`, `a)`, `(iv)`, `iv)`.
+#[derive(Clone, Debug, PartialEq)]
+struct DeepNumber {
+    /// As written, shown as the paragraph's link: `1.1`, `(a)`.
+    shown: String,
+    /// As the anchor names it: `1.1`, `a`, `iv`, `A`.
+    name: String,
+    /// A lettered or roman item, numbered within the paragraph before it.
+    sub: bool,
+}
+
+impl DeepNumber {
+    fn parse(marker: &str) -> Option<DeepNumber> {
+        let deep = |name: &str, sub: bool| {
+            Some(DeepNumber {
+                shown: marker.to_string(),
+                name: name.to_string(),
+                sub,
+            })
+        };
+        let decimal = marker.strip_suffix('.').unwrap_or(marker);
+        let parts: Vec<&str> = decimal.split('.').collect();
+        if parts.len() >= 2
+            && parts.len() <= 4
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return deep(decimal, false);
+        }
+        if let Some(letter) = marker.strip_suffix('.')
+            && letter.len() == 1
+            && letter.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return deep(letter, false);
+        }
+        let inner = match marker.strip_prefix('(') {
+            Some(rest) => rest.strip_suffix(')')?,
+            None => marker.strip_suffix(')')?,
+        };
+        let roman =
+            !inner.is_empty() && inner.len() <= 6 && inner.chars().all(|c| "ivxlcdm".contains(c));
+        let letter = inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_alphabetic());
+        (roman || letter).then(|| deep(inner, true)).flatten()
+    }
+
+    /// The number a paragraph's first text starts with, and the text after
+    /// it. A decimal must be followed by a word that does not start in
+    /// lower case, so "2.5 per cent of …" is not paragraph 2.5.
+    fn lead(text: &str) -> Option<(DeepNumber, &str)> {
+        let (marker, rest) = text.split_once(char::is_whitespace)?;
+        let rest = rest.trim_start();
+        let deep = DeepNumber::parse(marker)?;
+        let decimal = !deep.sub && deep.name.contains('.');
+        if rest.is_empty() || (decimal && rest.starts_with(|c: char| c.is_lowercase())) {
+            return None;
+        }
+        Some((deep, rest))
+    }
+}
+
+/// The opening of a paragraph numbered `1.1`, `(a)` …: its anchor and its
+/// `<p>` with the link a reader can copy.
+struct DeepOpen {
+    id: String,
+    html: String,
+}
+
+/// Anchors a paragraph numbered other than with a whole number. A lettered
+/// or roman item is named within the numbered paragraph before it
+/// (`para-2.3-a`, or `para-a` before any); a number the text has already
+/// anchored is a warning, and the paragraph is left without an anchor.
+fn deep_paragraph(
+    ids: &mut Ids,
+    diagnostics: &mut Vec<Diagnostic>,
+    deep: &DeepNumber,
+    span: Span,
+) -> Option<DeepOpen> {
+    let (name, title) = match (&ids.parent, deep.sub) {
+        (Some(parent), true) => (
+            format!("{parent}-{}", deep.name),
+            format!("{parent}{}", deep.shown),
+        ),
+        _ => (deep.name.clone(), deep.shown.clone()),
+    };
+    let id = format!("para-{name}");
+    if ids.used.contains(&id) {
+        diagnostics.push(
+            Diagnostic::warning(
+                Some(span),
+                format!("paragraph {title} is numbered twice, so this one has no anchor"),
+            )
+            .with_help(format!(
+                "a reference to `#{id}` finds the first; check the numbering against the document, and write the number as the document does"
+            )),
+        );
+        return None;
+    }
+    if !deep.sub {
+        ids.parent = Some(deep.name.clone());
+    }
+    ids.used.insert(id.clone());
+    let html = format!(
+        "<p id=\"{id}\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#{id}\" title=\"Link to paragraph {title}\">{}</a>",
+        escape_html(&deep.shown)
+    );
+    Some(DeepOpen { id, html })
 }
 
 /// Whether a line starts with a bold paragraph number, `**12.**`.
@@ -451,6 +631,9 @@ struct Ids {
     /// For each generated base id, the next number to try after it.
     next: HashMap<String, usize>,
     paragraphs: HashSet<u32>,
+    /// The last paragraph numbered with a number (`2`, `2.3`, `A`): lettered
+    /// and roman items after it are numbered within it.
+    parent: Option<String>,
 }
 
 impl Ids {
@@ -544,6 +727,7 @@ fn number_paragraph(
         );
     }
     out.paragraphs.push(n);
+    ids.parent = Some(n.to_string());
     ids.used.insert(id.clone());
     out.anchors.push(id.clone());
     id
@@ -838,6 +1022,60 @@ mod tests {
         assert!(r.html.contains("<h3 id=\"background\">"));
         assert!(r.html.contains("<ul>"));
         assert!(r.anchors.contains(&"para-3".to_string()));
+    }
+
+    #[test]
+    fn deep_paragraph_numbers_get_anchors_and_copy_links() {
+        let src = "## 1.0 Purpose of Report\n\n1.1 The purpose of this report.\n\n\
+                   **2.1** In bold.\n\n2.3.1 Deeper.\n\n(a) a lettered item\n\n\
+                   ii) a roman item\n\nA. A part.\n\n2.5 per cent is not a number.\n\n\
+                   > 3.1 Quoted, not numbered.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            ..Settings::default()
+        };
+        let (r, d) = render(src, &origin(), settings);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(r.html.contains(
+            "<p id=\"para-1.1\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#para-1.1\" title=\"Link to paragraph 1.1\">1.1</a> The purpose of this report.</p>"
+        ), "{}", r.html);
+        assert!(r.html.contains("<p id=\"para-2.1\" class=\"numbered-paragraph\"><a class=\"para-link\" href=\"#para-2.1\" title=\"Link to paragraph 2.1\">2.1</a> In bold.</p>"), "{}", r.html);
+        for id in ["para-2.3.1", "para-2.3.1-a", "para-2.3.1-ii", "para-A"] {
+            assert!(
+                r.anchors.contains(&id.to_string()),
+                "no {id}: {:?}",
+                r.anchors
+            );
+        }
+        assert!(
+            r.html
+                .contains("title=\"Link to paragraph 2.3.1(a)\">(a)</a> a lettered item")
+        );
+        assert!(r.html.contains("<p>2.5 per cent is not a number.</p>"));
+        assert!(!r.anchors.contains(&"para-3.1".to_string()));
+        // Outside a numbered document, nothing is numbered.
+        let (r, _) = render(src, &origin(), Settings::default());
+        assert!(!r.html.contains("para-1.1"));
+        // A lettered item before any number is `para-a`.
+        let (r, _) = render("(a) First.\n\n(b) Second.\n", &origin(), settings);
+        assert_eq!(r.anchors, vec!["para-a", "para-b"]);
+    }
+
+    #[test]
+    fn a_repeated_deep_paragraph_number_is_a_warning_at_its_place() {
+        let src = "1.1 One.\n\n1.2 Two.\n\n1.1 One again.\n";
+        let settings = Settings {
+            numbered_paragraphs: true,
+            ..Settings::default()
+        };
+        let (r, d) = render(src, &origin(), settings);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error());
+        assert!(d[0].message.contains("paragraph 1.1 is numbered twice"));
+        let span = d[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.col), (14, 1));
+        assert_eq!(r.anchors, vec!["para-1.1", "para-1.2"]);
+        assert!(r.html.contains("<p>1.1 One again.</p>"));
     }
 
     #[test]

@@ -294,6 +294,84 @@ impl fmt::Display for DecisionNumber {
     }
 }
 
+/// How a site's decision numbers are compared: `decision_numbers:` in
+/// `site.yaml`. Two numbers are one decision when their canonical forms
+/// (`NumberScheme::canonical`) are equal. The default keeps every
+/// difference the address keeps, so a site that declares nothing is
+/// addressed exactly as before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberScheme {
+    /// `false`: `044/2020` is `44/2020`, `PCCML-000500-2019` is
+    /// `PCCML-500-2019`.
+    #[serde(default = "significant")]
+    pub leading_zeros_significant: bool,
+    /// `false`: a space or hyphen between letters and digits is not part of
+    /// the number, so `PCD697` is `PCD 697` and `PCD-697`.
+    #[serde(default = "significant")]
+    pub spacing_significant: bool,
+    /// Whose running numbers these are, shown beside each number on its
+    /// page: `GMCA ref` for Greater Manchester's bare `2758`.
+    #[serde(default)]
+    pub series: Option<String>,
+}
+
+fn significant() -> bool {
+    true
+}
+
+impl Default for NumberScheme {
+    fn default() -> Self {
+        NumberScheme {
+            leading_zeros_significant: true,
+            spacing_significant: true,
+            series: None,
+        }
+    }
+}
+
+impl NumberScheme {
+    /// The form two numbers are compared in, from a number or from its
+    /// address segment (the slug keeps what this looks at): lower case,
+    /// letters and digits in runs joined by `-`. `PCD697` → `pcd-697`
+    /// without significant spacing; `044/2020` → `44-2020` without
+    /// significant zeros (a run of zeros alone stays `0`). With the
+    /// defaults it is the address segment itself.
+    pub fn canonical(&self, number: &str) -> String {
+        let slug = crate::text::slug(number);
+        if self.leading_zeros_significant && self.spacing_significant {
+            return slug;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for word in slug.split('-') {
+            if self.spacing_significant {
+                parts.push(word.to_string());
+                continue;
+            }
+            // Letters and digits in separate runs.
+            let mut run = String::new();
+            for c in word.chars() {
+                if let Some(last) = run.chars().last()
+                    && last.is_ascii_digit() != c.is_ascii_digit()
+                {
+                    parts.push(std::mem::take(&mut run));
+                }
+                run.push(c);
+            }
+            parts.push(run);
+        }
+        if !self.leading_zeros_significant {
+            for p in &mut parts {
+                if p.bytes().all(|b| b.is_ascii_digit()) {
+                    let trimmed = p.trim_start_matches('0');
+                    *p = if trimmed.is_empty() { "0" } else { trimmed }.to_string();
+                }
+            }
+        }
+        parts.join("-")
+    }
+}
+
 /// Is this a valid record id: lower case letters, digits, `-`, `.` and `/`
 /// (the last only where a kind allows nesting), not starting with a symbol.
 pub(crate) fn valid_id(id: &str) -> bool {
@@ -735,6 +813,30 @@ mod tests {
         assert_eq!(slug("2020-19"), "2020-19");
         assert_eq!(slug("63 – 2014"), "63-2014");
         assert!(DecisionNumber::new(" / ").is_none());
+    }
+
+    #[test]
+    fn a_number_scheme_says_which_forms_are_one_number() {
+        let plain = NumberScheme::default();
+        assert_eq!(plain.canonical("044/2020"), "044-2020");
+        assert_eq!(plain.canonical("PCD697"), "pcd697");
+        let zeros = NumberScheme {
+            leading_zeros_significant: false,
+            ..NumberScheme::default()
+        };
+        assert_eq!(zeros.canonical("044/2020"), zeros.canonical("44/2020"));
+        assert_eq!(zeros.canonical("005/2022"), "5-2022");
+        assert_eq!(zeros.canonical("PCCML-000500-2019"), "pccml-500-2019");
+        assert_eq!(zeros.canonical("000"), "0");
+        assert_ne!(zeros.canonical("PCD697"), zeros.canonical("PCD 697"));
+        let spacing = NumberScheme {
+            spacing_significant: false,
+            ..NumberScheme::default()
+        };
+        assert_eq!(spacing.canonical("PCD697"), "pcd-697");
+        assert_eq!(spacing.canonical("PCD 697"), "pcd-697");
+        assert_eq!(spacing.canonical("PCD-697"), "pcd-697");
+        assert_ne!(spacing.canonical("PCD 0697"), spacing.canonical("PCD 697"));
     }
 
     #[test]

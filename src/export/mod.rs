@@ -516,7 +516,9 @@ pub(crate) fn opt(value: Option<impl ToString>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// The decisions the exports may cite by number, by key.
+/// The decisions the exports may cite by number, by key (a number in any
+/// form the site's scheme makes the same).
 pub(crate) fn decision<'a>(site: &'a Site, key: &str) -> Option<&'a crate::records::Decision> {
+    let key = site.entry(crate::types::Kind::Decision, key)?.key.as_str();
     site.records.decisions.iter().find(|d| d.meta.key == key)
 }

@@ -1,4 +1,5 @@
-//! `_redirects`: every old address in `aliases:` and the record it now
+//! `_redirects`: every old address in `aliases:` (and each decision
+//! number's canonical form, `link::Site::aliases_of`) and the record it now
 //! points at, in the format Netlify and Cloudflare Pages read
 //! (`from to 301`), with paths under the site's base path. The redirect
 //! pages themselves (meta refresh, canonical link) are made by
@@ -16,7 +17,7 @@ fn lines(cx: &Cx<'_>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for i in cx.infos {
         let target = format!("{base}{}", i.meta.url);
-        for alias in &i.meta.aliases {
+        for alias in cx.site.aliases_of(i.meta) {
             let written = alias.trim_start_matches('/');
             for from in [written.to_string(), crate::claims::alias_url(alias)] {
                 out.push((format!("{base}{from}"), target.clone()));
@@ -34,7 +35,10 @@ fn lines(cx: &Cx<'_>) -> Vec<(String, String)> {
 
 /// How many old addresses redirect.
 pub(crate) fn count(cx: &Cx<'_>) -> usize {
-    cx.infos.iter().map(|i| i.meta.aliases.len()).sum()
+    cx.infos
+        .iter()
+        .map(|i| cx.site.aliases_of(i.meta).len())
+        .sum()
 }
 
 pub(crate) fn file(cx: &Cx<'_>) -> OutputFile {

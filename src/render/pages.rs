@@ -637,11 +637,12 @@ fn site_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
     jobs.extend(redirect_jobs(site));
 }
 
-/// A redirect page for every old address in `aliases:`.
+/// A redirect page for every old address in `aliases:`, and for the
+/// canonical form of a decision number written otherwise (`Site::aliases_of`).
 fn redirect_jobs(site: &Site) -> Vec<PageJob> {
     let mut out = Vec::new();
     for meta in site.records.metas() {
-        for alias in &meta.aliases {
+        for alias in site.aliases_of(meta) {
             let url = crate::claims::alias_url(alias);
             out.push(PageJob {
                 url: url.clone(),

@@ -719,12 +719,22 @@ fn replace_files(
 /// the old and new versions) and the ones that refer to them.
 fn dirty_records(site: &Site, changed: &HashSet<Key>) -> HashSet<Key> {
     let mut dirty = changed.clone();
+    // A target written as a decision number in another form is the record
+    // the scheme finds.
+    for (kind, key) in changed {
+        if let Some(e) = site.entry(*kind, key) {
+            dirty.insert((*kind, e.key.clone()));
+        }
+    }
     for meta in site.records.metas() {
-        if meta
-            .refs
-            .iter()
-            .any(|r| changed.contains(&(r.target.kind, r.target.key.clone())))
-        {
+        if meta.refs.iter().any(|r| {
+            // A decision's number may be written in another form.
+            let key = site
+                .entry(r.target.kind, &r.target.key)
+                .map_or(&r.target.key, |e| &e.key);
+            changed.contains(&(r.target.kind, r.target.key.clone()))
+                || changed.contains(&(r.target.kind, key.clone()))
+        }) {
             dirty.insert((meta.kind, meta.key.clone()));
         }
     }

@@ -515,7 +515,8 @@ fn search_works_in_the_browser_at_the_root_and_under_a_sub_path() {
 /// On a phone every number is on screen: at 320 px every table cell's text
 /// of the repo's site and the fixture site is inside the viewport and
 /// visible, labelled by its column when the headers are hidden, and chart
-/// text renders at 12 px or more (`tests/browser/phone.mjs`).
+/// text renders at 12 px or more; at 1280 px no short cell (a funder, an
+/// amount's note) breaks over lines (`tests/browser/phone.mjs`).
 #[test]
 fn every_table_cell_and_chart_label_is_readable_at_320_px() {
     const TEST: &str = "every_table_cell_and_chart_label_is_readable_at_320_px";

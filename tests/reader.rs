@@ -531,3 +531,27 @@ fn a_step_kept_with_a_note_is_a_stated_gap_not_a_warning() {
         "the note is on the page"
     );
 }
+
+#[test]
+fn a_status_tag_is_never_also_the_name_of_a_date_beside_it() {
+    // "Status: Published" above "Published: Not stated" reads as a
+    // contradiction (issue 18, item 4): the date row is named for what it
+    // holds, "Date published", so the two words never meet in one list.
+    let mut checked = 0;
+    for (out, _) in built().iter().map(|(root, out)| (out.path(), root)) {
+        for (path, html) in pages(out) {
+            for facts in html.select(&sel("dl.record-facts")) {
+                let names: BTreeSet<String> = facts.select(&sel("dt")).map(text_of).collect();
+                for tag in facts.select(&sel("dd .status")) {
+                    checked += 1;
+                    let status = text_of(tag);
+                    assert!(
+                        !names.contains(&status),
+                        "{path}: the status “{status}” is also the name of a row beside it: {names:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} status tags checked");
+}

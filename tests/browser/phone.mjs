@@ -16,9 +16,15 @@
 //   - every piece of text in a shown chart renders at 12 px or more:
 //     its computed font size times the SVG's scale (rendered width over the
 //     viewBox width).
+// The same pages are then opened at 1280 px (a desktop), where a table is laid
+// out in columns, and:
+//   - no short cell of a table's body or footer (three words or fewer, up to
+//     30 characters: a funder, an amount, a period) breaks over two lines,
+//     as "Ministry of / Justice" did when an unwrappable note in the amount
+//     column squeezed the funder column.
 // Output: "FAIL <page> [check] message" lines, then
 //   phone: N passed, M failed
-// counting pages. Exit 0 = all passed, 1 = something failed, 2 = Chromium or
+// counting pages at each width. Exit 0 = all passed, 1 = something failed, 2 = Chromium or
 // playwright-core missing, 3 = usage error.
 
 import fs from 'node:fs';
@@ -37,6 +43,7 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 const WIDTH = 320;
+const DESKTOP_WIDTH = 1280;
 const MIN_CHART_TEXT_PX = 12;
 
 function usage(msg) {
@@ -156,6 +163,25 @@ function problemsInPage({ width, minChartPx }) {
   return problems;
 }
 
+// Runs in the page at desktop width: short cells split over lines.
+function wrappedShortCells() {
+  const problems = [];
+  document.querySelectorAll('table').forEach((table, t) => {
+    for (const cell of table.querySelectorAll('tbody th, tbody td, tfoot th, tfoot td')) {
+      const text = cell.innerText.replace(/\s+/g, ' ').trim();
+      if (!text || text.split(' ').length > 3 || text.length > 30) continue;
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) {
+        const w = Math.round(cell.getBoundingClientRect().width);
+        problems.push(['wrap', `table ${t + 1}: the cell “${text}” breaks over ${lines.size} lines in a ${w}px column`]);
+      }
+    }
+  });
+  return problems;
+}
+
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 let passed = 0;
@@ -179,8 +205,21 @@ try {
       if (problems.length) failed += 1;
       else passed += 1;
     }
-    console.log(`phone: ${root}: ${files.length} pages with tables or charts checked at ${WIDTH}px`);
     await context.close();
+    const desktop = await browser.newContext({ viewport: { width: DESKTOP_WIDTH, height: 800 } });
+    const wide = await desktop.newPage();
+    for (const file of files) {
+      const rel = file.split(path.sep).join('/');
+      const urlPath = rel === 'index.html' ? '' : rel.replace(/index\.html$/, '');
+      const label = `${path.basename(root)}/${urlPath} at ${DESKTOP_WIDTH}px`;
+      await wide.goto(`${origin}/${urlPath}`, { waitUntil: 'load' });
+      const problems = await wide.evaluate(wrappedShortCells);
+      for (const [check, msg] of problems.slice(0, 20)) console.log(`FAIL ${label} [${check}] ${msg}`);
+      if (problems.length) failed += 1;
+      else passed += 1;
+    }
+    await desktop.close();
+    console.log(`phone: ${root}: ${files.length} pages with tables or charts checked at ${WIDTH}px and ${DESKTOP_WIDTH}px`);
     server.close();
   }
 } finally {

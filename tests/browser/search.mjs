@@ -17,6 +17,7 @@
 //     result, Enter opens it;
 //   - typing (no Enter) searches and keeps the query in the URL;
 //   - an index that cannot be fetched is reported in the status region;
+//   - the status line stands at least 12 px clear of the Search button;
 //   - burglery shows the results for burglary, says so, and offers "Did you
 //     mean burglary?", whose link works by keyboard;
 //   - a query nothing matches says "No results", shows help and browse links;
@@ -244,6 +245,13 @@ async function run(context, origin, bp, axeSource) {
   const typo = await query(page, origin, bp, 'burglery');
   check(where, 'typo corrected', /^\d+ results? for “burglary” \(no record has “burglery”\)/.test(typo.status) && typo.list.length > 0,
     `status for burglery: "${typo.status}" with ${typo.list.length} results`);
+  // The status line stands clear of the Search button (and its shadow):
+  // it sat touching the button at 320 and 1280 px.
+  const gap = await page.evaluate(() => {
+    const b = document.querySelector('#search-form button').getBoundingClientRect();
+    return document.getElementById('search-status').getBoundingClientRect().top - b.bottom;
+  });
+  check(where, 'status clear of the button', gap >= 12, `the status line is ${gap.toFixed(1)}px below the Search button, under 12px`);
   const sug = await page.$eval('#search-suggestion', (p) => ({ hidden: p.hidden, text: p.textContent, link: (p.querySelector('a') || {}).textContent }));
   check(where, 'did you mean', !sug.hidden && sug.text === 'Did you mean burglary?' && sug.link === 'burglary', `suggestion: ${JSON.stringify(sug)}`);
   await axeCheck(page, where, 'axe (suggestion shown)', axeSource);

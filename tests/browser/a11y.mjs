@@ -404,7 +404,7 @@ async function checkPage(page, task, axeSource, ruleCounts, sink) {
       `${first.mainId ? ` (id "${first.mainId}")` : ''} as the first focusable element`);
   } else {
     await page.keyboard.press('Enter');
-    const moved = await page.waitForFunction(focusInMainInPage, null, { timeout: 1500, polling: 'raf' })
+    const moved = await page.waitForFunction(focusInMainInPage, null, { timeout: 10000, polling: 50 })
       .then(() => true, () => false);
     if (!moved) {
       const now = await page.evaluate(() => window.__a11yDescribe(document.activeElement));

@@ -31,7 +31,7 @@ fn a_budget_page_shows_every_figure_as_printed_and_how_each_total_compares() {
         "<th scope=\"col\" class=\"num\">2023/24</th>",
         // The second table heads the same year as its source does.
         "<th scope=\"col\" class=\"num\">2023/2024</th>",
-        "<th scope=\"row\">Police staff</th>",
+        "<th scope=\"row\" data-label=\"Police – Budget\">Police staff</th>",
         // Printed figures keep their zeros: £45.0m, £221.0m.
         ">45.0</td>",
         ">221.0</td>",

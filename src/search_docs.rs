@@ -75,12 +75,15 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(base(&c.meta, c.text.text.clone()));
     }
     for m in &r.metrics {
-        // The name is the title, indexed as such.
+        // The name is the title, indexed as such. The plan's lead-in comes
+        // before the definition, so a snippet reads as the plan does
+        // ("Monitor recorded business crime … for: Burglary"), not the
+        // definition run into the next sentence.
         docs.push(base(
             &m.meta,
             join([
-                Some(m.definition.text.as_str()),
                 m.context.as_ref().map(|c| c.text.as_str()),
+                Some(m.definition.text.as_str()),
                 m.target.as_deref(),
             ]),
         ));

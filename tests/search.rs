@@ -406,6 +406,29 @@ fn no_snippet_is_punctuation_alone_and_a_commitment_shows_no_lone_full_stop() {
 }
 
 #[test]
+fn a_metric_snippet_reads_as_the_plan_does_lead_in_before_the_item() {
+    // The plan lists business crime types under "Monitor recorded business
+    // crime … for:"; each metric's definition is one item ("Burglary").
+    let out = west_midlands();
+    let rs = search(out.path(), &[], &["business crime burglary"]);
+    let hit = rs[0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["url"] == "metrics/business-crime-burglary/")
+        .unwrap_or_else(|| panic!("no business crime metric: {}", rs[0]));
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(
+        !snippet.starts_with("Burglary Monitor"),
+        "the definition runs into the lead-in: {snippet:?}"
+    );
+    assert!(
+        snippet.starts_with("Monitor recorded business crime"),
+        "{snippet:?}"
+    );
+}
+
+#[test]
 fn a_site_adds_its_own_synonyms_in_site_yaml() {
     let site = common::copy_fixture();
     let before = tempfile::tempdir().unwrap();

@@ -427,6 +427,20 @@ fn register(
                 continue;
             }
         }
+        if meta.kind == Kind::Meeting {
+            // A meeting's own calendar file, in its page's folder: nothing
+            // else can take it once the page is claimed, but every written
+            // file has its claimant.
+            let calendar = format!("{}{}", meta.url, crate::records::meeting::CALENDAR_FILE);
+            if let Err((other_path, other)) = claims.claim(calendar.clone(), who.clone()) {
+                diagnostics.push(claims::clash_diagnostic(
+                    &calendar,
+                    &who,
+                    &other_path,
+                    other,
+                ));
+            }
+        }
         entries.insert((meta.kind, meta.key.clone()), entry);
     }
     for meta in metas {

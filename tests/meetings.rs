@@ -199,3 +199,55 @@ fn the_meetings_calendar_is_valid_icalendar_and_each_event_links_its_page() {
     );
     assert!(text.contains("UID:meeting-board-2025-01-21@"), "{text}");
 }
+
+#[test]
+fn each_dated_meeting_has_its_own_calendar_file_its_page_links() {
+    use icalendar::{Calendar, Component};
+    let out = built_fixture();
+    let page = read(out.path(), MEETING);
+    assert!(
+        page.contains("<a href=\"meeting.ics\">Add this meeting to your calendar</a>"),
+        "no link to the meeting's own calendar"
+    );
+    let text = read(out.path(), "meetings/board-2025-01-21/meeting.ics");
+    let calendar: Calendar = text
+        .parse()
+        .unwrap_or_else(|e| panic!("meeting.ics does not parse: {e}\n{text}"));
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(events.len(), 1, "{text}");
+    assert_eq!(
+        events[0].get_summary(),
+        Some("Strategic Policing and Crime Board, 21 January 2025")
+    );
+    assert!(
+        events[0]
+            .get_url()
+            .is_some_and(|u| u.ends_with("meetings/board-2025-01-21/")),
+        "{text}"
+    );
+    // The same event as in the whole calendar, so a reader who adds one
+    // and subscribes to all does not get it twice.
+    assert!(text.contains("UID:meeting-board-2025-01-21@"), "{text}");
+
+    // A meeting with no date has no calendar file and no link.
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        "content/meetings/board-2025-01-21.md",
+        "date: 2025-01-21\n",
+        "",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !out.path()
+            .join("meetings/board-2025-01-21/meeting.ics")
+            .exists()
+    );
+    assert!(!read(out.path(), MEETING).contains("meeting.ics"));
+}

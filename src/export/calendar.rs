@@ -3,11 +3,13 @@
 //! hand: the format is small and the lines need only escaping, folding and
 //! CRLF endings. Deterministic: the stamp is the date the data is as of,
 //! never the clock; a time is kept only when it reads as `HH:MM`, and then
-//! as local (floating) time, which is what an agenda states.
+//! as local (floating) time, which is what an agenda states. Each dated
+//! meeting also has a calendar of its own beside its page, for its "add
+//! this meeting to your calendar" link.
 
 use super::Cx;
 use crate::output::OutputFile;
-use crate::records::meeting::{Meeting, Status};
+use crate::records::meeting::{CALENDAR_FILE, Meeting, Status};
 
 pub(crate) const PATH: &str = "meetings.ics";
 
@@ -17,6 +19,32 @@ pub(crate) fn file(cx: &Cx<'_>) -> Option<OutputFile> {
     if meetings.is_empty() {
         return None;
     }
+    let name = format!("Meetings – {}", cx.site.config.title);
+    Some(calendar(cx, PATH.into(), &name, meetings.iter()))
+}
+
+/// One calendar per dated meeting, beside its page
+/// (`meetings/<id>/meeting.ics`), for the page's "add this meeting to your
+/// calendar" link: a program opening it adds that one event.
+pub(crate) fn per_meeting(cx: &Cx<'_>) -> Vec<OutputFile> {
+    cx.site
+        .records
+        .meetings
+        .iter()
+        .filter(|m| m.date.is_some())
+        .map(|m| {
+            let path = format!("{}{}", m.meta.url, CALENDAR_FILE);
+            calendar(cx, path, &m.meta.title, std::iter::once(m))
+        })
+        .collect()
+}
+
+fn calendar<'a>(
+    cx: &Cx<'_>,
+    path: String,
+    name: &str,
+    meetings: impl Iterator<Item = &'a Meeting>,
+) -> OutputFile {
     let config = &cx.site.config;
     let host = config
         .base_url
@@ -32,10 +60,7 @@ pub(crate) fn file(cx: &Cx<'_>) -> Option<OutputFile> {
         format!("PRODID:-//plansite//{}//EN", text(&config.organisation)),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
-        format!(
-            "X-WR-CALNAME:{}",
-            text(&format!("Meetings – {}", config.title))
-        ),
+        format!("X-WR-CALNAME:{}", text(name)),
     ];
     let stamp = format!("{}T000000Z", compact(&cx.generated.iso()));
     for m in meetings {
@@ -69,10 +94,10 @@ pub(crate) fn file(cx: &Cx<'_>) -> Option<OutputFile> {
     for line in lines {
         fold(&line, &mut out);
     }
-    Some(OutputFile {
-        path: PATH.into(),
+    OutputFile {
+        path,
         bytes: out.into_bytes(),
-    })
+    }
 }
 
 /// Who meets, the agenda's items, and the page.

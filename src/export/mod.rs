@@ -43,6 +43,7 @@ pub fn all(site: &Site) -> Vec<OutputFile> {
     files.push(redirects::file(&cx));
     files.push(datapackage(&cx));
     files.extend(calendar::file(&cx));
+    files.extend(calendar::per_meeting(&cx));
     files.extend(budgets::file(&cx));
     files
 }

@@ -12,6 +12,11 @@ use crate::markdown::Settings;
 use crate::refs::{Ref, Relation};
 use crate::types::{Date, Kind};
 
+/// The name of a dated meeting's own calendar file, in its page's folder
+/// (`meetings/<id>/meeting.ics`): claimed with the page, written with the
+/// open data (`crate::export`).
+pub const CALENDAR_FILE: &str = "meeting.ics";
+
 /// Whether the meeting has happened, as its organiser states it; never
 /// worked out from today's date, so a build does not change with the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

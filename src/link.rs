@@ -293,9 +293,6 @@ fn order_sections(records: &mut Records, diagnostics: &mut Vec<Diagnostic>) {
     });
 }
 
-/// Registers every record under its kind and key, and claims every output
-/// path: the built-in pages and data files first, then each record's page,
-/// then each alias's redirect page (`crate::claims`).
 /// Every numbered decision under its number's canonical form. Two
 /// decisions whose numbers the scheme makes one (`44/2020`, `044/2020`) are
 /// an error naming both files; two with one address are reported by
@@ -346,6 +343,9 @@ fn numbers(records: &Records, scheme: &NumberScheme, diagnostics: &mut Vec<Diagn
     numbers
 }
 
+/// Registers every record under its kind and key, and claims every output
+/// path: the built-in pages and data files first, then each record's page,
+/// then each alias's redirect page (`crate::claims`).
 fn register(
     records: &Records,
     scheme: &Numbers,

@@ -201,3 +201,72 @@ impl Serve {
         s
     }
 }
+
+/// An HTTP response as the serve tests read it off the wire.
+pub struct Reply {
+    pub status: u16,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    /// A whole response: head, blank line, body.
+    pub fn parse(raw: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(raw).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap_or("")
+            .split(' ')
+            .nth(1)
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Reply {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    /// Reads exactly one response from a kept-alive connection: it must
+    /// say how long its body is.
+    pub fn read(reader: &mut std::io::BufReader<std::net::TcpStream>, head_only: bool) -> Reply {
+        use std::io::{BufRead, Read};
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).expect("reading a response");
+            assert!(n > 0, "the connection closed before a response");
+            if line == "\r\n" {
+                break;
+            }
+            head.push(line.trim_end().to_string());
+        }
+        let mut reply = Reply::parse(format!("{}\r\n\r\n", head.join("\r\n")).as_bytes());
+        let length: usize = reply
+            .header("content-length")
+            .unwrap_or_else(|| panic!("no Content-Length in {head:?}"))
+            .parse()
+            .unwrap();
+        if !head_only {
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            reply.body = String::from_utf8_lossy(&body).to_string();
+        }
+        reply
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}

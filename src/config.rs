@@ -257,15 +257,17 @@ fn locate(file: &SourceFile, key: &str, value: &str) -> Span {
     Span::file(&file.path)
 }
 
+/// Whether `file` is the site's settings (`site.yaml`).
+pub fn is_settings(file: &SourceFile) -> bool {
+    file.rel == "site.yaml" || file.rel == "site.yml"
+}
+
 pub fn parse(
     files: &[SourceFile],
     root: &Path,
     base_url_override: Option<&str>,
 ) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let Some(file) = files
-        .iter()
-        .find(|f| f.rel == "site.yaml" || f.rel == "site.yml")
-    else {
+    let Some(file) = files.iter().find(|f| is_settings(f)) else {
         return Err(vec![
             Diagnostic::error(
                 Some(Span::file(crate::load::display_path(root, "site.yaml"))),

@@ -44,13 +44,21 @@ pub fn display_path(root: &Path, rel: &str) -> PathBuf {
         .unwrap_or(full)
 }
 
-/// Reads every content file. Files and folders starting with `_` or `.` are
-/// skipped. A file that is not UTF-8 is an error naming the byte's position.
-pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// Reads the text files `text_paths` found under `root/content` in
+/// parallel and hands each to `take` as soon as it is read, so a caller that
+/// keeps only what it makes of a file (the build keeps the records) never
+/// holds every file's text at once. A file that cannot be read, or is not
+/// UTF-8, is a diagnostic (naming the byte's position) instead;
+/// `diagnostics` are the walk's, returned with the reading's.
+pub fn read_these<T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    mut diagnostics: Vec<Diagnostic>,
+    take: impl Fn(SourceFile) -> T + Sync,
+) -> (Vec<T>, Vec<Diagnostic>) {
     let content = root.join("content");
-    let (paths, mut diagnostics) = text_paths(root);
     use rayon::prelude::*;
-    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+    let results: Vec<Result<T, Diagnostic>> = paths
         .par_iter()
         .map(|path| {
             let rel = path
@@ -58,17 +66,17 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 .unwrap_or(path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            read_one(root, &rel, path)
+            read_one(root, &rel, path).map(&take)
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut taken = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(t) => taken.push(t),
             Err(d) => diagnostics.push(d),
         }
     }
-    (files, diagnostics)
+    (taken, diagnostics)
 }
 
 /// The text files of `root/content` that the site is made of (images and

@@ -247,35 +247,103 @@ fn legacy(path: &Path) -> bool {
         .is_ok_and(|_| String::from_utf8_lossy(&head).contains("<generator>plansite</generator>"))
 }
 
+/// Where a build hands its files as it makes them: pages batch by batch,
+/// then the search index, the exports and the assets. A build streams them
+/// to a [`Staging`] folder on disk, so no page waits in memory for the
+/// others; `check` and the tests collect them ([`Collect`]).
+pub(crate) trait Sink: Sync {
+    fn put(&self, files: Vec<OutputFile>);
+}
+
+/// Keeps every file in memory, for callers that want the files themselves.
+#[derive(Default)]
+pub(crate) struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files, in path order.
+    pub(crate) fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, files: Vec<OutputFile>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+    }
+}
+
+/// Drops every file: for `check`, which makes everything a build makes but
+/// writes nothing.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: Vec<OutputFile>) {}
+}
+
+/// A new output being written beside the published one (`.NAME.new-PID`),
+/// swapped in by [`Staging::finish`]. Dropped unfinished (a failed build),
+/// it is removed and the published output is left as it was.
+pub(crate) struct Staging<'t> {
+    target: &'t Target,
+    dir: PathBuf,
+    /// The published output when plansite wrote it: unchanged files are
+    /// linked from there.
+    previous: Option<PathBuf>,
+    warnings: Vec<Diagnostic>,
+    /// Folders made so far, so each is made once.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// The first write error: the build goes on (its errors are still
+    /// worth reporting) but the output is not swapped in.
+    failed: std::sync::Mutex<Option<io::Error>>,
+    files: std::sync::atomic::AtomicUsize,
+    finished: bool,
+}
+
 impl Target {
-    /// Writes `files` into a new folder beside the output and swaps it in;
-    /// first removes what killed builds of this output left behind. Paths
-    /// are checked to stay inside the output.
+    /// Writes `files` into a new folder beside the output and swaps it in.
+    #[cfg(test)]
     pub(crate) fn write(&self, files: &[OutputFile]) -> io::Result<Written> {
+        let staging = self.begin()?;
+        staging.write(files)?;
+        staging.finish()
+    }
+
+    /// Makes the folder a new output is written into, after removing what
+    /// killed builds of this output left behind.
+    pub(crate) fn begin(&self) -> io::Result<Staging<'_>> {
         let parent = self.path.parent().unwrap_or(Path::new("/"));
-        let name = self
-            .path
+        std::fs::create_dir_all(parent)?;
+        let name = self.name();
+        let warnings = clean_debris(parent, &name);
+        let dir = parent.join(format!(".{name}.new-{}", std::process::id()));
+        remove_own(&dir)?;
+        std::fs::create_dir(&dir)?;
+        let mut staging = Staging {
+            target: self,
+            dir,
+            previous: None,
+            warnings,
+            folders: Default::default(),
+            failed: Default::default(),
+            files: Default::default(),
+            finished: false,
+        };
+        std::fs::write(staging.dir.join(MARKER), MARKER_TEXT)?;
+        let previous = matches!(state(&self.path)?, State::Ours | State::Legacy);
+        staging.previous = previous.then(|| self.path.clone());
+        Ok(staging)
+    }
+
+    fn name(&self) -> String {
+        self.path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        std::fs::create_dir_all(parent)?;
-        let warnings = clean_debris(parent, &name);
-        let pid = std::process::id();
-        let staging = parent.join(format!(".{name}.new-{pid}"));
-        remove_own(&staging)?;
-        std::fs::create_dir(&staging)?;
-        let written = std::fs::write(staging.join(MARKER), MARKER_TEXT).and_then(|()| {
-            let previous = matches!(state(&self.path)?, State::Ours | State::Legacy);
-            write_tree(&staging, files, previous.then_some(self.path.as_path()))
-        });
-        let swapped = written.and_then(|()| self.swap(&staging, parent, &name));
-        match swapped {
-            Ok(swap) => Ok(Written { swap, warnings }),
-            Err(e) => {
-                let _ = remove_output(&staging);
-                Err(e)
-            }
-        }
+            .unwrap_or_default()
     }
 
     /// Puts `staging` at the output's place. On success `staging` no longer
@@ -310,6 +378,100 @@ impl Target {
         }
         remove_output(&old)?;
         Ok(Swap::TwoRenames)
+    }
+}
+
+impl Staging<'_> {
+    /// Writes `files` (paths checked to stay inside the output), making
+    /// their folders first; a file identical to its namesake in the
+    /// published output is linked to it instead.
+    pub(crate) fn write(&self, files: &[OutputFile]) -> io::Result<()> {
+        check_paths(files)?;
+        // Folders first, one by one: making them from the writing threads was
+        // measured slower (ext4 serialises creation in one parent folder).
+        let mut folders: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| Path::new(&f.path).parent().map(|p| self.dir.join(p)))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        {
+            let mut made = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            for f in folders {
+                if !made.contains(&f) {
+                    std::fs::create_dir_all(&f)?;
+                    made.insert(f);
+                }
+            }
+        }
+        files.par_iter().try_for_each(|f| {
+            let target = self.dir.join(&f.path);
+            if let Some(previous) = &self.previous {
+                let old = previous.join(&f.path);
+                if unchanged(&old, &f.bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                    return Ok(());
+                }
+            }
+            write_new(&target, &f.bytes)
+        })?;
+        self.files
+            .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files were written.
+    pub(crate) fn count(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Swaps the new output in, unless a write failed.
+    pub(crate) fn finish(mut self) -> io::Result<Written> {
+        self.finished = true;
+        let failed = self
+            .failed
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let parent = self.target.path.parent().unwrap_or(Path::new("/"));
+        let swapped = match failed {
+            Some(e) => Err(e),
+            None => self.target.swap(&self.dir, parent, &self.target.name()),
+        };
+        match swapped {
+            Ok(swap) => Ok(Written {
+                swap,
+                warnings: std::mem::take(&mut self.warnings),
+            }),
+            Err(e) => {
+                let _ = remove_output(&self.dir);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Sink for Staging<'_> {
+    fn put(&self, files: Vec<OutputFile>) {
+        if self
+            .failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return;
+        }
+        if let Err(e) = self.write(&files) {
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.get_or_insert(e);
+        }
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = remove_output(&self.dir);
+        }
     }
 }
 
@@ -482,14 +644,9 @@ fn clean_debris(parent: &Path, name: &str) -> Vec<Diagnostic> {
     warnings
 }
 
-/// Writes files under `dir`, creating folders as needed; a file identical to
-/// its namesake under `previous` is linked to it instead.
-pub(crate) fn write_tree(
-    dir: &Path,
-    files: &[OutputFile],
-    previous: Option<&Path>,
-) -> io::Result<()> {
-    // Checked before any folder is made, so a bad path creates nothing.
+/// Refuses, before any folder is made, a path that would leave the output
+/// or take the marker's place.
+fn check_paths(files: &[OutputFile]) -> io::Result<()> {
     if let Some(f) = files
         .iter()
         .find(|f| f.path.split('/').any(|part| part == "..") || f.path.starts_with('/'))
@@ -505,27 +662,28 @@ pub(crate) fn write_tree(
             format!("{MARKER} is plansite's own file in the output, not a page"),
         ));
     }
-    // Folders first, one by one: making them from the writing threads was
-    // measured slower (ext4 serialises creation in one parent folder).
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for f in &folders {
-        std::fs::create_dir_all(f)?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let target = dir.join(&f.path);
-        if let Some(previous) = previous {
-            let old = previous.join(&f.path);
-            if unchanged(&old, &f.bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
+    Ok(())
+}
+
+/// Writes `bytes` to a new file at `path`. Whatever is already there (the
+/// same path handed over twice) is removed first, never written into: it
+/// may be a hard link to a published file.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            create()?
         }
-        std::fs::write(target, &f.bytes)
-    })
+        r => r?,
+    };
+    file.write_all(bytes)
 }
 
 /// Whether `path` is a plain file holding exactly `bytes`. Lengths are
@@ -554,11 +712,71 @@ mod tests {
     fn a_path_outside_the_output_is_refused_before_anything_is_made() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        std::fs::create_dir(&out).unwrap();
+        let target = target(&out, &tmp.path().join("site")).unwrap();
+        let staging = target.begin().unwrap();
         let files = [file("a/index.html", "a"), file("../escaped/x.html", "x")];
-        assert!(write_tree(&out, &files, None).is_err());
+        assert!(staging.write(&files).is_err());
         assert!(!tmp.path().join("escaped").exists());
-        assert!(!out.join("a").exists());
+        assert!(!staging.dir.join("a").exists());
+    }
+
+    #[test]
+    fn a_build_that_stops_before_finishing_leaves_the_published_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[file("a/index.html", "published")]);
+        let target = target(&out, &tmp.path().join("site")).unwrap();
+        let staging = target.begin().unwrap();
+        staging.put(vec![file("a/index.html", "half a build")]);
+        let dir = staging.dir.clone();
+        assert!(dir.join("a/index.html").is_file());
+        drop(staging);
+        assert!(!dir.exists(), "the unfinished output is removed");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "published"
+        );
+    }
+
+    #[test]
+    fn a_path_handed_over_twice_never_writes_into_the_published_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[file("a/index.html", "published")]);
+        let target = target(&out, &tmp.path().join("site")).unwrap();
+        let staging = target.begin().unwrap();
+        // The first is linked to the published file, the second replaces
+        // the link.
+        staging.put(vec![file("a/index.html", "published")]);
+        staging.put(vec![file("a/index.html", "changed")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "published"
+        );
+        assert_eq!(
+            std::fs::read_to_string(staging.dir.join("a/index.html")).unwrap(),
+            "changed"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_published_output_and_is_reported_at_the_end() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[file("a/index.html", "published")]);
+        let target = target(&out, &tmp.path().join("site")).unwrap();
+        let staging = target.begin().unwrap();
+        staging.put(vec![file("b/index.html", "new")]);
+        staging.put(vec![file("../escaped.html", "x")]);
+        staging.put(vec![file("c/index.html", "after the failure")]);
+        assert!(staging.finish().is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "published"
+        );
+        assert!(!out.join("b").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the published output is left");
     }
 
     /// Writes `files` to `out` for a site whose folder is elsewhere.
@@ -649,6 +867,8 @@ mod tests {
     #[test]
     fn the_marker_cannot_be_written_as_a_page() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(write_tree(tmp.path(), &[file(MARKER, "x")], None).is_err());
+        let target = target(&tmp.path().join("out"), &tmp.path().join("site")).unwrap();
+        let staging = target.begin().unwrap();
+        assert!(staging.write(&[file(MARKER, "x")]).is_err());
     }
 }

@@ -7,13 +7,11 @@ use std::time::{Duration, Instant};
 
 use std::collections::HashSet;
 
-use rayon::prelude::*;
-
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::SourceFile;
-use crate::output::OutputFile;
+use crate::output::{Collect, OutputFile, Sink};
 use crate::records::metric::Series;
 use crate::records::{Parsed, Records};
 use crate::render::{self, Theme};
@@ -27,43 +25,113 @@ pub struct Options {
     pub live_reload: bool,
 }
 
+/// Each phase's time and the process's peak memory when it ended, for
+/// `--timings`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Timings {
-    pub(crate) phases: Vec<(&'static str, Duration)>,
+    pub(crate) phases: Vec<Phase>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Phase {
+    pub(crate) name: &'static str,
+    pub(crate) time: Duration,
+    /// The peak resident memory so far, in bytes, where the platform says.
+    pub(crate) peak_rss: Option<u64>,
 }
 
 impl Timings {
-    fn record(&mut self, name: &'static str, since: Instant) -> Instant {
+    pub(crate) fn record(&mut self, name: &'static str, since: Instant) -> Instant {
         let now = Instant::now();
-        self.phases.push((name, now - since));
+        self.phases.push(Phase {
+            name,
+            time: now - since,
+            peak_rss: peak_rss(),
+        });
         now
     }
+
+    /// The lines `--timings` prints: one per phase (`  render     458.1 ms`,
+    /// which the benchmark reads), then the peak memory after each phase
+    /// where the platform reports it.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .phases
+            .iter()
+            .map(|p| format!("  {:<8} {:>8.1} ms", p.name, p.time.as_secs_f64() * 1000.0))
+            .collect();
+        let peaks: Vec<String> = self
+            .phases
+            .iter()
+            .filter_map(|p| p.peak_rss.map(|b| format!("{} {}", p.name, b >> 20)))
+            .collect();
+        if !peaks.is_empty() {
+            lines.push(format!(
+                "  peak memory after each phase, MiB: {}",
+                peaks.join(", ")
+            ));
+        }
+        lines
+    }
+}
+
+/// The process's peak resident set size (Linux's `VmHWM`).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// What a successful run produced.
 pub struct Output {
     pub(crate) site: Site,
+    /// The files, in path order, when the run kept them (`run`); empty when
+    /// they went to a sink as they were made (`run_into`).
     pub files: Vec<OutputFile>,
     pub(crate) pages: usize,
     pub(crate) search: Option<crate::search::SearchStats>,
     pub(crate) timings: Timings,
 }
 
-/// Runs every stage. Errors from all stages that could run are returned
-/// together; warnings travel with success too.
+/// Runs every stage and keeps the files. Errors from all stages that could
+/// run are returned together; warnings travel with success too.
 pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
+    let collect = Collect::default();
+    let (output, diagnostics) = run_into(options, &collect);
+    let output = output.map(|o| Output {
+        files: collect.into_files(),
+        ..o
+    });
+    (output, diagnostics)
+}
+
+/// Runs every stage, handing each file to `sink` as soon as it is made
+/// (pages batch by batch, then the search index, the exports and the
+/// assets), so that no file waits in memory for the others. On errors the
+/// sink has had some files and must not publish them: `build` writes to a
+/// staging folder it then removes.
+pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();
     let started = Instant::now();
 
-    let (files, d) = crate::load::read_content(&options.root);
-    diagnostics.extend(d);
+    // Each file is parsed as soon as it is read and its text let go (only
+    // site.yaml is kept, for the settings), so the sources and the records
+    // are never all in memory together.
+    let (paths, walked) = crate::load::text_paths(&options.root);
     let t = timings.record("load", started);
-
-    let config = configure(&files, options);
-    let (records, d) = parse_all(&files, options.include_drafts);
+    let (read, d) = crate::load::read_these(&options.root, &paths, walked, |file| {
+        let parsed = parse_file(&file);
+        let settings = crate::config::is_settings(&file).then_some(file);
+        (settings, parsed)
+    });
     diagnostics.extend(d);
-    drop(files);
+    let (settings, parsed): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+    let settings: Vec<SourceFile> = settings.into_iter().flatten().collect();
+    let config = configure(&settings, options);
+    let (records, d) = settle_all(parsed, options.include_drafts);
+    diagnostics.extend(d);
     let t = timings.record("parse", t);
 
     let theme = Theme::load(&options.root);
@@ -90,31 +158,35 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
             return (None, diagnostics);
         }
     };
-    let jobs = render::pages::jobs(&site);
-    let pages = jobs.len();
-    let (mut out, d) =
-        render::pages::render_all(&site, &theme, jobs, &options.root, options.live_reload);
+    // A site with errors is still rendered, for the errors only rendering
+    // finds, but nothing of it is handed on.
+    let sink = if diagnostics.has_errors() {
+        &crate::output::Discard
+    } else {
+        sink
+    };
+    let (pages, d) =
+        render::pages::render_all(&site, &theme, &options.root, options.live_reload, sink);
     diagnostics.extend(d);
     let statics = static_files(&site, &theme, &options.root);
-    out.extend(statics.files);
+    sink.put(statics.files);
     diagnostics.extend(statics.diagnostics);
     let t = timings.record("render", t);
 
     let (files, stats) = search_files(&site);
-    out.extend(files);
+    sink.put(files);
     let t = timings.record("search", t);
 
-    out.extend(crate::export::all(&site));
+    sink.put(crate::export::all(&site));
     timings.record("exports", t);
 
     if diagnostics.has_errors() {
         return (None, diagnostics);
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
     (
         Some(Output {
             site,
-            files: out,
+            files: Vec::new(),
             pages,
             search: Some(stats),
             timings,
@@ -175,8 +247,8 @@ pub(crate) fn settle(
 
 /// Stage 2 for a whole site: every file parsed in parallel, then settled.
 /// Drafts are dropped here unless asked for, so no later stage sees them.
-pub(crate) fn parse_all(files: &[SourceFile], include_drafts: bool) -> (Records, Diagnostics) {
-    let parsed: Vec<ParsedFile> = files.par_iter().map(parse_file).collect();
+/// The records of every file, settled (`settle`).
+fn settle_all(parsed: Vec<ParsedFile>, include_drafts: bool) -> (Records, Diagnostics) {
     let mut records = Records::default();
     let mut diagnostics = Diagnostics::default();
     let mut series = Vec::new();

@@ -2,6 +2,8 @@
 //! date, ids, amounts and plain text. Confidential bodies never reach here
 //! (they were dropped at parse time); drafts were dropped before linking.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::link::Site;
@@ -9,7 +11,10 @@ use crate::records::Meta;
 use crate::search::thesaurus::{Thesaurus, default_groups};
 use crate::search::{SearchDoc, SearchOutput, build_index_with};
 
-struct Owned {
+/// A record's search entry. Its text is the record's own texts, borrowed,
+/// in order: joined with spaces only while a record is indexed, so the
+/// index does not hold a copy of every record's text.
+struct Owned<'a> {
     url: String,
     kind: &'static str,
     kind_label: &'static str,
@@ -17,12 +22,12 @@ struct Owned {
     number: Option<String>,
     date: Option<String>,
     ids: Vec<String>,
-    text: String,
+    text: Vec<Cow<'a, str>>,
     amounts: Vec<String>,
     people: Vec<String>,
 }
 
-fn base(meta: &Meta, text: String) -> Owned {
+fn base<'a>(meta: &Meta, text: Vec<Cow<'a, str>>) -> Owned<'a> {
     Owned {
         url: meta.url.clone(),
         kind: meta.kind.keyword(),
@@ -37,8 +42,14 @@ fn base(meta: &Meta, text: String) -> Owned {
     }
 }
 
-fn join<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+/// The texts a record has, in order.
+fn join<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Vec<Cow<'a, str>> {
+    parts.into_iter().flatten().map(Cow::Borrowed).collect()
+}
+
+/// One text, when there is one.
+fn one(text: Option<&str>) -> Vec<Cow<'_, str>> {
+    join([text])
 }
 
 pub fn build(site: &Site) -> SearchOutput {
@@ -54,10 +65,7 @@ pub fn build(site: &Site) -> SearchOutput {
         ));
     }
     for s in &r.sections {
-        docs.push(base(
-            &s.meta,
-            s.body.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
-        ));
+        docs.push(base(&s.meta, one(s.body.as_ref().map(|b| b.text.as_str()))));
     }
     for v in &r.variations {
         let mut d = base(
@@ -72,7 +80,7 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(d);
     }
     for c in &r.commitments {
-        docs.push(base(&c.meta, c.text.text.clone()));
+        docs.push(base(&c.meta, one(Some(&c.text.text))));
     }
     for m in &r.metrics {
         // The name is the title, indexed as such. The plan's lead-in comes
@@ -120,7 +128,7 @@ pub fn build(site: &Site) -> SearchOutput {
                         unit.label()
                     ),
                 };
-                d.text = format!("{amount} {}", d.text);
+                d.text.insert(0, Cow::Owned(amount));
                 d.amounts.push(format!("£{}", m.as_in_table()));
                 d.amounts.push(m.as_in_table());
                 d.amounts.push(m.pounds_display());
@@ -130,7 +138,7 @@ pub fn build(site: &Site) -> SearchOutput {
     }
     // Most records are decisions, and most of their text is copied here: on
     // both cores.
-    let decisions: Vec<Owned> = r
+    let decisions: Vec<Owned<'_>> = r
         .decisions
         .par_iter()
         .map(|x| {
@@ -159,35 +167,24 @@ pub fn build(site: &Site) -> SearchOutput {
         .collect();
     docs.extend(decisions);
     for x in &r.panel {
-        let recs: Vec<&str> = x
-            .recommendations
-            .iter()
-            .map(|r| r.text.text.as_str())
-            .collect();
+        let recs = x.recommendations.iter().map(|r| Some(r.text.text.as_str()));
         let mut d = base(
             &x.meta,
-            join([
-                x.body.as_ref().map(|m| m.text.as_str()),
-                Some(&recs.join(" ")),
-            ]),
+            join(std::iter::once(x.body.as_ref().map(|m| m.text.as_str())).chain(recs)),
         );
         d.date = x.date.map(|d| d.iso());
         d.people.extend(x.author.clone());
         docs.push(d);
     }
     for x in &r.responses {
-        let answers: Vec<&str> = x
+        let answers = x
             .answers
             .iter()
             .filter_map(|a| a.text.as_ref())
-            .map(|t| t.text.as_str())
-            .collect();
+            .map(|t| Some(t.text.as_str()));
         let mut d = base(
             &x.meta,
-            join([
-                x.body.as_ref().map(|m| m.text.as_str()),
-                Some(&answers.join(" ")),
-            ]),
+            join(std::iter::once(x.body.as_ref().map(|m| m.text.as_str())).chain(answers)),
         );
         d.date = x.date.map(|d| d.iso());
         d.people.extend(x.author.clone());
@@ -206,10 +203,7 @@ pub fn build(site: &Site) -> SearchOutput {
         docs.push(d);
     }
     for x in &r.pages {
-        docs.push(base(
-            &x.meta,
-            x.body.as_ref().map(|b| b.text.clone()).unwrap_or_default(),
-        ));
+        docs.push(base(&x.meta, one(x.body.as_ref().map(|b| b.text.as_str()))));
     }
     // Kinds published from the registry alone.
     for kind in crate::types::Kind::ALL
@@ -217,7 +211,7 @@ pub fn build(site: &Site) -> SearchOutput {
         .filter(|k| !crate::records::registry::bespoke(*k))
     {
         for g in r.of_kind(kind) {
-            let mut d = base(g.meta, g.text());
+            let mut d = base(g.meta, vec![Cow::Owned(g.text())]);
             d.date = g.date.map(|d| d.iso());
             docs.push(d);
         }
@@ -229,6 +223,10 @@ pub fn build(site: &Site) -> SearchOutput {
     let amounts: Vec<Vec<&str>> = docs
         .iter()
         .map(|d| d.amounts.iter().map(String::as_str).collect())
+        .collect();
+    let texts: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| d.text.iter().map(|t| t.as_ref()).collect())
         .collect();
     let people: Vec<Vec<&str>> = docs
         .iter()
@@ -245,7 +243,7 @@ pub fn build(site: &Site) -> SearchOutput {
             number: d.number.as_deref(),
             date: d.date.as_deref(),
             ids: &ids[i],
-            text: &d.text,
+            text: &texts[i],
             amounts: &amounts[i],
             people: &people[i],
         })

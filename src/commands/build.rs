@@ -24,8 +24,17 @@ pub fn run(args: Args) -> i32 {
             return 2;
         }
     };
+    // The new output is written beside the published one as it is made,
+    // and swapped in only when the whole build succeeded.
+    let staging = match target.begin() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", args.output.display());
+            return 2;
+        }
+    };
     let spinner = progress();
-    let (output, diagnostics) = pipeline::run(&args.options);
+    let (output, diagnostics) = pipeline::run_into(&args.options, &staging);
     if let Some(s) = &spinner {
         s.finish_and_clear();
     }
@@ -41,7 +50,8 @@ pub fn run(args: Args) -> i32 {
         return 1;
     };
     let writing = std::time::Instant::now();
-    let written = match target.write(&output.files) {
+    let files = staging.count();
+    let written = match staging.finish() {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", args.output.display());
@@ -57,7 +67,7 @@ pub fn run(args: Args) -> i32 {
             args.output.display()
         );
     }
-    output.timings.phases.push(("write", writing.elapsed()));
+    output.timings.record("swap", writing);
     let records = output.site.records.metas().len();
     let search = output.search.unwrap_or_default();
     println!(
@@ -65,7 +75,7 @@ pub fn run(args: Args) -> i32 {
         output.pages,
         args.output.display(),
         started.elapsed().as_secs_f64(),
-        output.files.len(),
+        files,
         search.files,
         search.total_bytes / 1024,
         search.largest_file_bytes / 1024,
@@ -75,8 +85,8 @@ pub fn run(args: Args) -> i32 {
         eprintln!("{}", w.render());
     }
     if args.timings {
-        for (phase, d) in &output.timings.phases {
-            println!("  {phase:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        for line in output.timings.lines() {
+            println!("{line}");
         }
     }
     0

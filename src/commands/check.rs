@@ -4,7 +4,7 @@
 use crate::pipeline::{self, Options};
 
 pub fn run(options: Options, strict: bool) -> i32 {
-    let (output, mut diagnostics) = pipeline::run(&options);
+    let (output, mut diagnostics) = pipeline::run_into(&options, &crate::output::Discard);
     if let Some(o) = &output {
         let today = jiff::Zoned::now().date();
         let today = crate::types::Date::parse(&today.to_string());

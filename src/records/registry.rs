@@ -302,10 +302,12 @@ mod tests {
     /// The fixture site's records, drafts included, as parsed.
     fn fixture_records() -> Records {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-        let (files, _) = crate::load::read_content(&root);
+        let (paths, _) = crate::load::text_paths(&root);
+        let (parsed, _) = crate::load::read_these(&root, &paths, Vec::new(), |file| {
+            super::super::parse_file(&file).0
+        });
         let mut records = Records::default();
-        for file in &files {
-            let (parsed, _) = super::super::parse_file(file);
+        for parsed in parsed {
             records.add(parsed);
         }
         records

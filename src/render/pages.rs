@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{Theme, chart, expand_references, resolve_refs, root_for};
 use crate::diagnostics::Diagnostic;
 use crate::link::{Backlink, Site};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::records::Meta;
 use crate::types::Kind;
 
@@ -97,11 +97,6 @@ fn crumb(title: &str, url: &str) -> (String, String) {
     (title.to_string(), url.to_string())
 }
 
-/// Every page of the site.
-pub fn jobs(site: &Site) -> Vec<PageJob> {
-    jobs_selected(site, &|_| true, true)
-}
-
 /// The kinds whose pages `jobs_selected` may leave out. A site holds
 /// thousands of these, and each one's page depends only on the record, the
 /// records it refers to and those that refer to it; the other kinds are few
@@ -123,13 +118,27 @@ pub fn jobs_selected(
     keep: &(dyn Fn(&Meta) -> bool + Sync),
     lists: bool,
 ) -> Vec<PageJob> {
+    jobs_of(site, keep, lists, true)
+}
+
+/// As `jobs_selected`, and without `fixed` none of the pages that are always
+/// made (those of records that are not selectable): only the selectable
+/// records' own pages `keep` takes, and with `lists` the lists of them.
+fn jobs_of(
+    site: &Site,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+    fixed: bool,
+) -> Vec<PageJob> {
     let mut jobs: Vec<PageJob> = Vec::new();
-    plan_jobs(site, &mut jobs);
-    commitment_and_metric_jobs(site, &mut jobs);
-    grants_jobs(site, &mut jobs);
+    if fixed {
+        plan_jobs(site, &mut jobs);
+        commitment_and_metric_jobs(site, &mut jobs);
+        grants_jobs(site, &mut jobs);
+    }
     decision_jobs(site, &mut jobs, keep, lists);
-    document_jobs(site, &mut jobs, keep, lists);
-    registry_jobs(site, &mut jobs, keep);
+    document_jobs(site, &mut jobs, keep, lists, fixed);
+    registry_jobs(site, &mut jobs, keep, lists, fixed);
     if lists {
         site_jobs(site, &mut jobs);
     }
@@ -455,6 +464,7 @@ fn document_jobs(
     jobs: &mut Vec<PageJob>,
     keep: &(dyn Fn(&Meta) -> bool + Sync),
     lists: bool,
+    fixed: bool,
 ) {
     let r = &site.records;
     // Panel documents, responses, papers, variations, pages.
@@ -535,7 +545,7 @@ fn document_jobs(
             r.papers.iter().map(|x| (&x.meta, x.date)).collect(),
         ));
     }
-    for x in &r.variations {
+    for x in r.variations.iter().filter(|_| fixed) {
         let timeline = site.timelines.get(&(Kind::Variation, x.meta.key.clone()));
         jobs.push(record_job(
             site,
@@ -546,13 +556,15 @@ fn document_jobs(
             json!({"timeline": timeline}),
         ));
     }
-    jobs.push(simple_list(
-        site,
-        "variations/",
-        "Plan variations",
-        "Variations to a police and crime plan, with the statutory steps each went through.",
-        r.variations.iter().map(|x| (&x.meta, x.date)).collect(),
-    ));
+    if fixed {
+        jobs.push(simple_list(
+            site,
+            "variations/",
+            "Plan variations",
+            "Variations to a police and crime plan, with the statutory steps each went through.",
+            r.variations.iter().map(|x| (&x.meta, x.date)).collect(),
+        ));
+    }
     for x in r.pages.iter().filter(|x| keep(&x.meta)) {
         jobs.push(record_job(
             site,
@@ -566,13 +578,19 @@ fn document_jobs(
 }
 
 /// The kinds published from the registry alone (`records::registry::bespoke`): each record on its kind's template, and a list of them.
-fn registry_jobs(site: &Site, jobs: &mut Vec<PageJob>, keep: &(dyn Fn(&Meta) -> bool + Sync)) {
+fn registry_jobs(
+    site: &Site,
+    jobs: &mut Vec<PageJob>,
+    keep: &(dyn Fn(&Meta) -> bool + Sync),
+    lists: bool,
+    fixed: bool,
+) {
     let r = &site.records;
     // Kinds with no page code of their own: each record on its kind's
     // template, and a list of them.
     for kind in Kind::ALL
         .into_iter()
-        .filter(|k| !crate::records::registry::bespoke(*k))
+        .filter(|k| !crate::records::registry::bespoke(*k) && (fixed || is_selectable(*k)))
     {
         let info = kind.info();
         let items = r.of_kind(kind);
@@ -594,7 +612,8 @@ fn registry_jobs(site: &Site, jobs: &mut Vec<PageJob>, keep: &(dyn Fn(&Meta) -> 
                 context,
             ));
         }
-        if !info.index.is_empty() && !items.is_empty() {
+        let listed = if is_selectable(kind) { lists } else { fixed };
+        if listed && !info.index.is_empty() && !items.is_empty() {
             jobs.push(simple_list(
                 site,
                 info.index,
@@ -939,17 +958,57 @@ fn globals_context(globals: &Value) -> Result<tera::Context, Diagnostic> {
 /// template, with the template's file and position. Each job's context is
 /// freed as soon as its page is rendered, so a large site never holds every
 /// context and every page at once.
+/// How many selectable records' pages are made and handed on at once: their
+/// contexts and pages are held only for their batch, so a build's memory
+/// does not grow with the size of the site's largest kinds.
+const BATCH: usize = 2048;
+
+/// Makes every page and hands them to `sink` batch by batch: first the
+/// pages that are always made (plans, lists, home …), then the selectable
+/// records' pages (`is_selectable`) in batches of `BATCH`. Returns the
+/// number of pages and the failures, each reported once.
 pub fn render_all(
     site: &Site,
     theme: &Theme,
-    jobs: Vec<PageJob>,
     root_dir: &std::path::Path,
     live_reload: bool,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    sink: &dyn Sink,
+) -> (usize, Vec<Diagnostic>) {
     let globals = globals(site, theme, live_reload);
-    let jobs = jobs.into_iter().map(|job| (job, ())).collect();
-    let (files, diagnostics) = render_tagged(site, theme, &globals, jobs, root_dir);
-    (files.into_iter().map(|(f, ())| f).collect(), diagnostics)
+    let mut pages = 0;
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut make = |jobs: Vec<PageJob>| {
+        pages += jobs.len();
+        let jobs = jobs.into_iter().map(|job| (job, ())).collect();
+        let (files, d) = render_tagged(site, theme, &globals, jobs, root_dir);
+        for d in d {
+            if !diagnostics
+                .iter()
+                .any(|x| x.span == d.span && x.message == d.message)
+            {
+                diagnostics.push(d);
+            }
+        }
+        sink.put(files.into_iter().map(|(f, ())| f).collect());
+    };
+    make(jobs_of(site, &|_| false, true, true));
+    let keys: Vec<(Kind, &str)> = site
+        .records
+        .metas()
+        .into_iter()
+        .filter(|m| is_selectable(m.kind))
+        .map(|m| (m.kind, m.key.as_str()))
+        .collect();
+    for batch in keys.chunks(BATCH) {
+        let batch: HashSet<(Kind, &str)> = batch.iter().copied().collect();
+        make(jobs_of(
+            site,
+            &|m| batch.contains(&(m.kind, m.key.as_str())),
+            false,
+            false,
+        ));
+    }
+    (pages, diagnostics)
 }
 
 /// Renders pages in parallel, each keeping the tag it came with (serve

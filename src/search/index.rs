@@ -113,7 +113,7 @@ fn doc_terms(doc: &SearchDoc<'_>, words: &mut Words, thesaurus: &Thesaurus) -> D
     let meta = |_: &mut Occurrence| {};
 
     let mut body_len = 0;
-    let text = lowercase(doc.text);
+    let text = lowercase(&doc.text.join(" "));
     let title_lower = doc.title.to_lowercase();
     let with_thesaurus = !thesaurus.is_empty();
     let mut seq = Vec::new();
@@ -310,7 +310,7 @@ mod tests {
             number,
             date: None,
             ids,
-            text,
+            text: Box::leak(Box::new([text])),
             amounts,
             people: &[],
         }

@@ -48,8 +48,9 @@ pub struct SearchDoc<'a> {
     /// ISO date.
     pub date: Option<&'a str>,
     pub ids: &'a [&'a str],
-    /// Plain text of the body; only its first words are stored.
-    pub text: &'a str,
+    /// Plain text of the body, in parts that read as one text joined by
+    /// spaces; only its first words are stored.
+    pub text: &'a [&'a str],
     /// Amounts as people type them (`£3,863`, `3,863`): exact matches.
     pub amounts: &'a [&'a str],
     /// People named in the record's fields (who signed it, wrote it, is
@@ -268,7 +269,7 @@ mod tests {
             number: None,
             date: None,
             ids: &[],
-            text,
+            text: Box::leak(Box::new([text])),
             amounts: &[],
             people: &[],
         }

@@ -149,7 +149,7 @@ pub(crate) fn fragments(docs: &[&SearchDoc<'_>]) -> Vec<u8> {
         out.push(b',');
         push_opt_str(&mut out, d.date);
         out.push(b',');
-        push_str(&mut out, &snippet(d.text));
+        push_str(&mut out, &snippet(&d.text.join(" ")));
         out.push(b']');
     }
     out.push(b']');

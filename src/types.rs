@@ -737,15 +737,53 @@ impl Money {
 }
 
 /// A reporting period of a metric series.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Two periods are the same when they cover the same months, however they
+/// are written: `2021-22` and `2021/22`, or `2023-03` and `March 2023`.
+#[derive(Debug, Clone)]
 pub(crate) struct Period {
-    /// Sort key: start year, then start month.
+    /// Sort key: start year, start month, length in months.
     key: (i32, u32, u32),
+    /// A quarter of a financial year (`2023/24 Q3`) rather than of a
+    /// calendar year: it is labelled the way the source wrote it.
+    financial_quarter: bool,
     written: String,
 }
 
+impl PartialEq for Period {
+    fn eq(&self, other: &Period) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Period {}
+
+impl std::hash::Hash for Period {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Period) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Period {
+    fn cmp(&self, other: &Period) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// The forms [`Period::parse`] reads, for error messages.
+pub(crate) const PERIOD_FORMS: &str = "2022-Q1 (quarter), 2022-03 or March 2022 (month), \
+     2021-22 or 2021/22 (financial year), 2023/24 Q3 (quarter of a financial year, \
+     Q1 = April to June) or 2022 (year)";
+
 impl Period {
-    /// `2022-Q1`, `2022-03`, `2021-22` (financial year), `2022`.
+    /// `2022-Q1`, `2022-03`, `March 2022`, `2021-22` or `2021/22`
+    /// (financial year), `2023/24 Q3` (financial-year quarter), `2022`.
     pub(crate) fn parse(text: &str) -> Option<Period> {
         let t = text.trim();
         let year = |s: &str| -> Option<i32> {
@@ -753,13 +791,46 @@ impl Period {
                 .then(|| s.parse().ok())
                 .flatten()
         };
-        let key = if let Some((y, rest)) = t.split_once('-') {
+        let two_digits = |s: &str| -> Option<u32> {
+            (s.len() == 2 && s.chars().all(|c| c.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let quarter = |s: &str| -> Option<u32> {
+            s.strip_prefix(['Q', 'q'])?
+                .parse()
+                .ok()
+                .filter(|q| (1..=4).contains(q))
+        };
+        let mut financial_quarter = false;
+        let key = if let Some((y, rest)) = t.split_once('/') {
+            // "2023/24" or "2023/24 Q3": a financial year, April to March.
             let y = year(y)?;
-            if let Some(q) = rest.strip_prefix('Q') {
-                let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+            let (end, q) = match rest.split_once(char::is_whitespace) {
+                Some((end, q)) => (end, Some(quarter(q.trim())?)),
+                None => (rest, None),
+            };
+            if two_digits(end)? != ((y + 1) % 100) as u32 {
+                return None;
+            }
+            match q {
+                None => (y, 4, 12),
+                Some(q) => {
+                    financial_quarter = true;
+                    // Q1 is April to June, Q4 January to March of the next year.
+                    let month = 4 + (q - 1) * 3;
+                    if month > 12 {
+                        (y + 1, month - 12, 3)
+                    } else {
+                        (y, month, 3)
+                    }
+                }
+            }
+        } else if let Some((y, rest)) = t.split_once('-') {
+            let y = year(y)?;
+            if let Some(q) = quarter(rest) {
                 (y, (q - 1) * 3 + 1, 3)
-            } else if rest.len() == 2 && rest.chars().all(|c| c.is_ascii_digit()) {
-                let n: u32 = rest.parse().ok()?;
+            } else if let Some(n) = two_digits(rest) {
                 if n == ((y + 1) % 100) as u32 {
                     // "2021-22" is a financial year, April to March; plans
                     // report in financial years, so "2011-12" reads as one too.
@@ -772,11 +843,20 @@ impl Period {
             } else {
                 return None;
             }
+        } else if let Some((name, y)) = t.split_once(char::is_whitespace) {
+            // "March 2023", as sources write months.
+            let y = year(y.trim())?;
+            let month = MONTH_NAMES
+                .iter()
+                .position(|m| m.eq_ignore_ascii_case(name))? as u32
+                + 1;
+            (y, month, 1)
         } else {
             (year(t)?, 1, 12)
         };
         Some(Period {
             key,
+            financial_quarter,
             written: t.to_string(),
         })
     }
@@ -785,10 +865,15 @@ impl Period {
         &self.written
     }
 
-    /// For people: "2022 Q1", "March 2022", "2021/22", "2022".
+    /// For people: "2022 Q1", "2023/24 Q3", "March 2022", "2021/22", "2022".
     pub(crate) fn label(&self) -> String {
         let (y, m, len) = self.key;
         match len {
+            3 if self.financial_quarter => {
+                let start = if m < 4 { y - 1 } else { y };
+                let q = (m + 12 - 4) % 12 / 3 + 1;
+                format!("{start}/{:02} Q{q}", (start + 1) % 100)
+            }
             3 => format!("{y} Q{}", (m - 1) / 3 + 1),
             1 => {
                 let d = jiff::civil::date(y as i16, m as i8, 1);
@@ -799,6 +884,21 @@ impl Period {
         }
     }
 }
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 #[cfg(test)]
 mod tests {
@@ -899,6 +999,56 @@ mod tests {
         assert!(Period::parse("2022-Q5").is_none());
         assert!(Period::parse("22-Q1").is_none());
         assert!(Period::parse("2022-13").is_none());
+    }
+
+    #[test]
+    fn financial_year_forms_parse_and_sort_with_the_others() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        // Q1 of a financial year is April to June; Q4 is January to March.
+        let mut ps: Vec<Period> = [
+            "2024-Q2",
+            "2023/24 Q4",
+            "2023/24 Q3",
+            "2023-09",
+            "2023/24",
+            "2023/24 Q1",
+            "March 2023",
+            "2023",
+        ]
+        .iter()
+        .map(|s| p(s))
+        .collect();
+        ps.sort();
+        let order: Vec<&str> = ps.iter().map(|p| p.as_written()).collect();
+        assert_eq!(
+            order,
+            [
+                "2023",
+                "March 2023",
+                "2023/24 Q1",
+                "2023/24",
+                "2023-09",
+                "2023/24 Q3",
+                "2023/24 Q4",
+                "2024-Q2"
+            ]
+        );
+        assert_eq!(p("2023/24").label(), "2023/24");
+        assert_eq!(p("2023/24 Q3").label(), "2023/24 Q3");
+        assert_eq!(p("2023/24 Q4").label(), "2023/24 Q4");
+        assert_eq!(p("2023/24 q1").label(), "2023/24 Q1");
+        assert_eq!(p("March 2023").label(), "March 2023");
+        assert_eq!(p("march 2023").label(), "March 2023");
+        // The same months however written: a series cannot hold both.
+        assert_eq!(p("2021/22"), p("2021-22"));
+        assert_eq!(p("March 2023"), p("2023-03"));
+        assert_eq!(p("2023/24 Q4"), p("2024-Q1"));
+        assert!(Period::parse("2023/25").is_none());
+        assert!(Period::parse("2023/24 Q5").is_none());
+        assert!(Period::parse("2023/24 Q").is_none());
+        assert!(Period::parse("Marc 2023").is_none());
+        assert!(Period::parse("March 23").is_none());
+        assert!(Period::parse("2023/24 Q3 extra").is_none());
     }
 
     #[test]

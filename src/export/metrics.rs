@@ -18,7 +18,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     col(
         "period",
         "string",
-        "The period of the figure: 2022-Q1 (quarter), 2022-03 (month), 2021-22 (financial year) or 2022 (year). Empty for a metric with no published figures.",
+        "The period of the figure as the series writes it: 2022-Q1 (quarter), 2022-03 or March 2022 (month), 2021-22 or 2021/22 (financial year), 2023/24 Q3 (financial-year quarter) or 2022 (year). Empty for a metric with no published figures.",
     ),
     col(
         "period_label",

@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::load::SourceFile;
 use crate::markdown::Settings;
 use crate::refs::{Ref, Relation};
-use crate::types::{Decimal, Kind, Period};
+use crate::types::{Decimal, Kind, PERIOD_FORMS, Period};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -272,7 +272,7 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     Some(Span::new(&file.path, line, 1)),
                     format!("`{period_text}` is not a period"),
                 )
-                .with_help("write periods as 2022-Q1 (quarter), 2022-03 (month), 2021-22 (financial year) or 2022 (year)"),
+                .with_help(format!("write periods as {PERIOD_FORMS}")),
             );
         }
         let value = Decimal::parse(value_text.trim_end_matches('%'));

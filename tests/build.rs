@@ -386,7 +386,10 @@ fn several_errors_are_all_reported_in_one_run() {
     assert!(err.contains("unknown field `titel`"), "{err}");
     assert!(err.contains("`2025-Q9` is not a period"), "{err}");
     // The hint lists every form a period may take, financial-year ones too.
-    assert!(err.contains("2023/24 Q3 (quarter of a financial year"), "{err}");
+    assert!(
+        err.contains("2023/24 Q3 (quarter of a financial year"),
+        "{err}"
+    );
     assert!(err.contains("there is no decision `WPCC3-0098`"), "{err}");
     assert!(err.contains("content/commitments/section-1.yaml:"), "{err}");
     assert!(err.contains("4 errors"), "{err}");

@@ -251,3 +251,64 @@ fn each_dated_meeting_has_its_own_calendar_file_its_page_links() {
     );
     assert!(!read(out.path(), MEETING).contains("meeting.ics"));
 }
+
+#[test]
+fn the_meetings_page_lists_upcoming_apart_from_past_by_stated_status() {
+    // Test meetings, not from any source: only their status and dates
+    // matter here. The dates are long past, so a list worked out from
+    // today's date would put every one under "Past meetings".
+    let site = copy_fixture();
+    for (id, date, status) in [
+        ("board-2020-03-10", "2020-03-10", "scheduled"),
+        ("board-2020-02-11", "2020-02-11", "scheduled"),
+        ("board-2024-06-04", "2024-06-04", "cancelled"),
+        ("board-2019-01-15", "2019-01-15", "held"),
+    ] {
+        write(
+            site.path(),
+            &format!("content/meetings/{id}.md"),
+            &format!(
+                "---\nid: {id}\ntitle: Test meeting {id}\ndate: {date}\nstatus: {status}\n---\n"
+            ),
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = read(out.path(), "meetings/index.html");
+    let (upcoming, past) = list
+        .split_once("<h2 id=\"past\">Past meetings</h2>")
+        .expect("no Past meetings heading");
+    let upcoming = upcoming
+        .split_once("<h2 id=\"upcoming\">Upcoming meetings</h2>")
+        .expect("no Upcoming meetings heading")
+        .1;
+    let order = |text: &str, ids: &[&str]| {
+        let at: Vec<usize> = ids
+            .iter()
+            .map(|id| {
+                text.find(&format!("meetings/{id}/"))
+                    .unwrap_or_else(|| panic!("{id} is not where it belongs:\n{text}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{ids:?} out of order:\n{text}"
+        );
+    };
+    // Upcoming soonest first; past newest first, cancelled ones among them.
+    order(upcoming, &["board-2020-02-11", "board-2020-03-10"]);
+    order(
+        past,
+        &["board-2025-01-21", "board-2024-06-04", "board-2019-01-15"],
+    );
+    assert!(
+        !upcoming.contains("board-2025-01-21"),
+        "a held meeting is upcoming"
+    );
+    assert!(
+        past.contains("(Cancelled, "),
+        "a cancelled meeting does not say so"
+    );
+    assert!(upcoming.contains("(Scheduled, "), "{upcoming}");
+}

@@ -613,7 +613,9 @@ fn registry_jobs(
             ));
         }
         let listed = if is_selectable(kind) { lists } else { fixed };
-        if listed && !info.index.is_empty() && !items.is_empty() {
+        if listed && kind == Kind::Meeting && !items.is_empty() {
+            jobs.push(meetings_list(site, info));
+        } else if listed && !info.index.is_empty() && !items.is_empty() {
             jobs.push(simple_list(
                 site,
                 info.index,
@@ -786,6 +788,39 @@ fn simple_list(
         json!({
             "intro": intro,
             "items": items.iter().map(|(m, d)| json!({"title": m.title, "url": m.url, "date": d, "kind_label": m.kind_label})).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// `/meetings/`: upcoming meetings apart from past ones, by the status each
+/// meeting states (scheduled: upcoming; held or cancelled: past), never by
+/// today's date, so a build does not change with the day. Upcoming soonest
+/// first, past newest first; a meeting with no date stated comes last.
+fn meetings_list(site: &Site, info: &crate::types::KindInfo) -> PageJob {
+    use crate::records::meeting::Status;
+    let item = |m: &crate::records::Meeting| json!({"title": m.meta.title, "url": m.meta.url, "date": m.date, "kind_label": m.status_label});
+    let meetings = &site.records.meetings;
+    let mut upcoming: Vec<_> = meetings
+        .iter()
+        .filter(|m| m.status == Status::Scheduled)
+        .collect();
+    upcoming.sort_by_key(|m| (m.date.is_none(), m.date));
+    let mut past: Vec<_> = meetings
+        .iter()
+        .filter(|m| m.status != Status::Scheduled)
+        .collect();
+    past.sort_by_key(|m| (m.date.is_none(), std::cmp::Reverse(m.date)));
+    let group = |heading: &str, id: &str, empty: &str, list: Vec<&crate::records::Meeting>| json!({"heading": heading, "id": id, "empty": empty, "items": list.into_iter().map(item).collect::<Vec<_>>()});
+    list_job(
+        info.index,
+        "list.html",
+        info.plural_label,
+        json!({
+            "intro": info.intro,
+            "groups": [
+                group("Upcoming meetings", "upcoming", "No meeting is listed as scheduled.", upcoming),
+                group("Past meetings", "past", "No meeting is listed as held or cancelled.", past),
+            ],
         }),
     )
 }

@@ -107,10 +107,11 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
 }
 
 /// Runs every stage, handing each file to `sink` as soon as it is made
-/// (pages batch by batch, then the search index, the exports and the
-/// assets), so that no file waits in memory for the others. On errors the
-/// sink has had some files and must not publish them: `build` writes to a
-/// staging folder it then removes.
+/// (pages batch by batch and the assets, then the search index and the
+/// exports), so that no file waits in memory for the others. A site with
+/// errors before rendering hands nothing on; one whose errors only
+/// rendering finds may have handed on some files, which must not be
+/// published: `build` writes to a staging folder it then removes.
 pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();

@@ -312,3 +312,36 @@ fn the_meetings_page_lists_upcoming_apart_from_past_by_stated_status() {
     );
     assert!(upcoming.contains("(Scheduled, "), "{upcoming}");
 }
+
+#[test]
+fn a_meeting_whose_title_names_its_day_is_listed_without_the_day_again() {
+    // The fixture's board meeting is titled "…, 21 January 2025"; the
+    // test meetings here are not from any source.
+    let site = copy_fixture();
+    write(
+        site.path(),
+        "content/meetings/board-2020-03-10.md",
+        "---\nid: board-2020-03-10\ntitle: Test meeting\ndate: 2020-03-10\nstatus: held\n---\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = read(out.path(), "meetings/index.html");
+    let entry = |id: &str| {
+        let start = list.find(&format!("meetings/{id}/")).expect(id);
+        let end = start + list[start..].find("</li>").unwrap();
+        list[start..end].to_string()
+    };
+    let titled = entry("board-2025-01-21");
+    assert_eq!(
+        titled.matches("21 January 2025").count(),
+        1,
+        "the day is repeated: {titled}"
+    );
+    assert!(titled.contains("(Held)"), "{titled}");
+    let plain = entry("board-2020-03-10");
+    assert!(
+        plain.contains("(Held, <time datetime=\"2020-03-10\">10 March 2020</time>)"),
+        "{plain}"
+    );
+}

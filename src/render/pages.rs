@@ -798,7 +798,12 @@ fn simple_list(
 /// first, past newest first; a meeting with no date stated comes last.
 fn meetings_list(site: &Site, info: &crate::types::KindInfo) -> PageJob {
     use crate::records::meeting::Status;
-    let item = |m: &crate::records::Meeting| json!({"title": m.meta.title, "url": m.meta.url, "date": m.date, "kind_label": m.status_label});
+    // A title that already names the day ("Board, 21 January 2025") is not
+    // followed by the same date again.
+    let item = |m: &crate::records::Meeting| {
+        let titled = m.date.is_some_and(|d| m.meta.title.contains(&d.long()));
+        json!({"title": m.meta.title, "url": m.meta.url, "date": m.date, "date_in_title": titled, "kind_label": m.status_label})
+    };
     let meetings = &site.records.meetings;
     let mut upcoming: Vec<_> = meetings
         .iter()

@@ -413,18 +413,56 @@ mod tests {
 
     /// The Northamptonshire Panel's minutes of 1 December 2022, the source
     /// named in the file.
-    fn northants() -> Meeting {
+    const NORTHANTS: &str =
+        include_str!("../../tests/fixtures/minutes/northants-pfcp-2022-12-01.md");
+
+    fn parse_text(text: &str) -> (Option<Meeting>, Vec<Diagnostic>) {
         let file = SourceFile {
             path: "content/meetings/northants-pfcp-2022-12-01.md".into(),
             rel: "meetings/northants-pfcp-2022-12-01.md".into(),
-            text: include_str!("../../tests/fixtures/minutes/northants-pfcp-2022-12-01.md").into(),
+            text: text.into(),
         };
-        let (parsed, diagnostics) = parse(&file);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        match parsed {
-            Parsed::Meeting(mut m) => m.remove(0),
-            _ => panic!("not a meeting"),
+        match parse(&file) {
+            (Parsed::Meeting(mut m), d) => (Some(m.remove(0)), d),
+            (_, d) => (None, d),
         }
+    }
+
+    fn northants() -> Meeting {
+        let (meeting, diagnostics) = parse_text(NORTHANTS);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        meeting.expect("a meeting")
+    }
+
+    #[test]
+    fn a_resolution_keeps_the_minutes_own_number_and_one_used_twice_is_an_error() {
+        let resolution = "      - text: \"RESOLVED";
+        // The real resolution given a number, as minutes that letter theirs would.
+        let lettered = NORTHANTS.replace(
+            resolution,
+            "      - number: \"A\"\n        text: \"RESOLVED",
+        );
+        let (meeting, diagnostics) = parse_text(&lettered);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let meeting = meeting.unwrap();
+        assert!(
+            meeting
+                .meta
+                .anchors
+                .contains(&"item-99-resolution-a".to_string())
+        );
+        let twice = lettered.replace(
+            "be approved.\"\n",
+            "be approved.\"\n      - number: \"a\"\n        text: again\n",
+        );
+        let (_, diagnostics) = parse_text(&twice);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("resolution a is listed twice"),
+            "{diagnostics:?}"
+        );
     }
 
     #[test]

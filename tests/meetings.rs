@@ -345,3 +345,238 @@ fn a_meeting_whose_title_names_its_day_is_listed_without_the_day_again() {
         "{plain}"
     );
 }
+
+/// The fixture site with the real minutes of `tests/fixtures/minutes/`
+/// (each file names its source) added as meetings.
+fn site_with_minutes() -> tempfile::TempDir {
+    let site = copy_fixture();
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minutes");
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        write(
+            site.path(),
+            &format!("content/meetings/{name}"),
+            &std::fs::read_to_string(&path).unwrap(),
+        );
+    }
+    site
+}
+
+fn built(site: &std::path::Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site, out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+#[test]
+fn a_minuted_meeting_shows_who_was_there_and_each_items_minutes() {
+    let site = site_with_minutes();
+    let out = built(site.path());
+    let page = read(out.path(), "meetings/northants-pfcp-2022-12-01/index.html");
+    for text in [
+        "<h2 id=\"present\">Present</h2>",
+        "<li>Councillor Cali, substitute for Councillor Strachan</li>",
+        "<h2 id=\"apologies\">Apologies</h2>",
+        "<li>Councillor Pritchard</li>",
+        "<li>Councillor Irwin, substitute</li>",
+        "<h2 id=\"agenda\">Agenda and minutes</h2>",
+        "<li id=\"item-95\"><h3><span class=\"item-number\">Item 95:</span> Apologies for Absence",
+        "<h4>Minutes</h4>",
+        "None Declared.",
+        "<h4>Resolutions</h4>",
+        "<li id=\"item-99-resolution-1\">",
+        "be approved.",
+    ] {
+        assert!(
+            page.contains(text),
+            "the meeting page has no {text:?}:\n{page}"
+        );
+    }
+    // Headings in order, and no empty section: this meeting minutes no
+    // declaration and no action.
+    let at = |t: &str| page.find(t).unwrap_or_else(|| panic!("no {t:?}"));
+    assert!(
+        at("id=\"present\"") < at("id=\"apologies\"")
+            && at("id=\"apologies\"") < at("id=\"agenda\"")
+    );
+    assert!(
+        !page.contains("id=\"declarations\""),
+        "an empty declarations section"
+    );
+    assert!(
+        !page.contains("<h4>Actions</h4>"),
+        "an empty actions section"
+    );
+
+    let page = read(out.path(), "meetings/cheshire-pcp-2023-11-24/index.html");
+    assert!(
+        page.contains("<h2 id=\"declarations\">Declarations of interest</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>Councillor Keith Millar (Cheshire West and Chester): recognising that"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("id=\"present\""),
+        "an empty attendance section"
+    );
+
+    // The existing meeting, with no minutes per item, keeps its plain agenda.
+    let page = read(out.path(), MEETING);
+    assert!(page.contains("<h2 id=\"agenda\">Agenda</h2>"), "{page}");
+    assert!(!page.contains("<h3>"), "{page}");
+}
+
+#[test]
+fn actions_are_a_table_with_their_owner() {
+    let site = site_with_minutes();
+    let out = built(site.path());
+    let page = read(
+        out.path(),
+        "meetings/dorset-pcp-q3-2023-24-monitoring/index.html",
+    );
+    let table = page
+        .split_once("<table class=\"actions stack\">")
+        .and_then(|(_, t)| t.split_once("</table>"))
+        .unwrap_or_else(|| panic!("no actions table:\n{page}"))
+        .0;
+    assert!(
+        table.contains("<thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th></tr></thead>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td data-label=\"Owner\">PCC</td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td data-label=\"Due\">at the next meeting</td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("data-label=\"Action\">PCC to provide an update"),
+        "{table}"
+    );
+    // An unnumbered item has no number and no address.
+    assert!(!page.contains("Item :"), "{page}");
+}
+
+#[test]
+fn a_resolution_can_be_referenced_and_a_missing_one_is_an_error() {
+    let site = site_with_minutes();
+    edit(
+        site.path(),
+        "content/pages/about.md",
+        "\n---\n",
+        "\n---\nSee [[meeting northants-pfcp-2022-12-01#item-99-resolution-1]].\n",
+    );
+    let out = built(site.path());
+    assert!(
+        read(out.path(), "about/index.html")
+            .contains("meetings/northants-pfcp-2022-12-01/#item-99-resolution-1"),
+        "the reference is not a link to the resolution"
+    );
+    edit(
+        site.path(),
+        "content/pages/about.md",
+        "#item-99-resolution-1",
+        "#item-99-resolution-2",
+    );
+    let o = check(site.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has no part `#item-99-resolution-2`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_minute_item_numbered_twice_is_an_error_at_its_line_and_column() {
+    let site = site_with_minutes();
+    // Item 96 renumbered 95: the error is at the second 95, found below.
+    edit(
+        site.path(),
+        "content/meetings/northants-pfcp-2022-12-01.md",
+        "item: \"96\"",
+        "item: \"95\"",
+    );
+    let o = check(site.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("agenda item 95 is listed twice"), "{err}");
+    let line = std::fs::read_to_string(
+        site.path()
+            .join("content/meetings/northants-pfcp-2022-12-01.md"),
+    )
+    .unwrap()
+    .lines()
+    .enumerate()
+    .filter(|(_, l)| l.contains("item: \"95\""))
+    .nth(1)
+    .map(|(n, l)| (n + 1, l.find("\"95\"").unwrap() + 1))
+    .unwrap();
+    assert!(
+        err.contains(&format!(
+            "content/meetings/northants-pfcp-2022-12-01.md:{}:{}",
+            line.0, line.1
+        )),
+        "not at {line:?}: {err}"
+    );
+    assert!(
+        err.contains("write an item's minutes, resolutions and actions under its one entry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_resolution_under_an_unnumbered_item_and_a_declaration_of_an_unknown_item_are_errors() {
+    let site = site_with_minutes();
+    edit(
+        site.path(),
+        "content/meetings/dorset-pcp-q3-2023-24-monitoring.md",
+        "    actions:\n",
+        "    resolutions:\n      - text: x\n    actions:\n",
+    );
+    edit(
+        site.path(),
+        "content/meetings/cheshire-pcp-2023-11-24.md",
+        "  - who: Councillor Keith Millar (Cheshire West and Chester)\n",
+        "  - who: Councillor Keith Millar (Cheshire West and Chester)\n    item: \"30\"\n",
+    );
+    let o = check(site.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a resolution under an item with no number has no address"),
+        "{err}"
+    );
+    assert!(
+        err.contains("dorset-pcp-q3-2023-24-monitoring.md:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("names item 30, which is not on the agenda"),
+        "{err}"
+    );
+}
+
+#[test]
+fn item_minutes_and_resolutions_are_searchable() {
+    let site = site_with_minutes();
+    let out = built(site.path());
+    let o = Command::new("node")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs"))
+        .arg(out.path())
+        .arg("pre-meetings onerous")
+        .output()
+        .expect("node runs the search client");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        results[0]["results"][0]["url"], "meetings/northants-pfcp-2022-12-01/",
+        "{results}"
+    );
+}

@@ -107,7 +107,10 @@ fn description(m: &Meeting, url: &str) -> String {
         parts.push(body.clone());
     }
     for item in &m.agenda {
-        parts.push(format!("Item {}: {}", item.number, item.title));
+        match &item.number {
+            Some(n) => parts.push(format!("Item {n}: {}", item.title)),
+            None => parts.push(item.title.clone()),
+        }
     }
     parts.push(format!("Agenda, papers and minutes: {url}"));
     parts.join("\n")

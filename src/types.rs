@@ -1073,6 +1073,13 @@ mod tests {
         assert!(Period::parse("Marc 2023").is_none());
         assert!(Period::parse("March 23").is_none());
         assert!(Period::parse("2023/24 Q3 extra").is_none());
+        // Only an April-to-March year is a financial year.
+        let fy = |s: &str| Period::parse(s).unwrap().financial_year_start();
+        assert_eq!(fy("2023/24"), Some(2023));
+        assert_eq!(fy("2019-20"), Some(2019));
+        assert_eq!(fy("2023"), None);
+        assert_eq!(fy("2023/24 Q1"), None);
+        assert_eq!(fy("March 2023"), None);
     }
 
     #[test]

@@ -250,3 +250,53 @@ fn reports_on_takes_commitments_and_sections_only() {
     );
     assert!(err.contains("not on a decision"), "{err}");
 }
+
+#[test]
+fn a_step_names_its_document_with_record_and_it_must_be_of_the_step_kind() {
+    // A Panel report that does not name the annual report, named on the
+    // step instead; the response to it is still found.
+    let site = copy_fixture();
+    write(
+        site.path(),
+        "content/panel/ar-2019-20-report.md",
+        &PANEL_REPORT.replace("concerns: \"annual-report 2019-20\"\n", ""),
+    );
+    write(
+        site.path(),
+        "content/responses/ar-2019-20-response.md",
+        RESPONSE,
+    );
+    edit(
+        site.path(),
+        FILE,
+        "panel_report:\n",
+        "panel_report:\n  record: \"panel ar-2019-20-report\"\n",
+    );
+    let out = built(site.path());
+    let page = read(out.path(), PAGE);
+    let c = cycle(&page);
+    assert!(c.contains("href=\"../../panel/ar-2019-20-report/\""), "{c}");
+    assert!(
+        c.contains("href=\"../../responses/ar-2019-20-response/\""),
+        "{c}"
+    );
+
+    // A response named as the Panel's report is a located error.
+    let err = broken_build(|root| {
+        edit(
+            root,
+            FILE,
+            "panel_report:\n",
+            "panel_report:\n  record: \"response 2025-02-17\"\n",
+        )
+    });
+    assert!(
+        err.contains("content/annual-reports/2019-20.md:16:11"),
+        "{err}"
+    );
+    assert!(
+        err.contains("this step's document is a panel document, not a response"),
+        "{err}"
+    );
+    assert!(err.contains("record: \"panel <id>\""), "the hint: {err}");
+}

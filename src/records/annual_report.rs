@@ -148,8 +148,8 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     });
     let meeting_date = cx.date(&raw.meeting_date);
     let id_span = cx.span(&raw.id);
-    let panel_report = step_part(&mut cx, raw.panel_report.as_ref(), &id_span);
-    let response = step_part(&mut cx, raw.response.as_ref(), &id_span);
+    let panel_report = step_part(&mut cx, raw.panel_report.as_ref(), &id_span, Kind::Panel);
+    let response = step_part(&mut cx, raw.response.as_ref(), &id_span, Kind::Response);
     let body = cx.body(
         fm.body,
         fm.body_line,
@@ -188,8 +188,30 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     )
 }
 
-fn step_part(cx: &mut Cx, raw: Option<&RawStep>, fallback: &Span) -> Option<StepPart> {
+fn step_part(cx: &mut Cx, raw: Option<&RawStep>, fallback: &Span, kind: Kind) -> Option<StepPart> {
     let raw = raw?;
+    // The step's document is of one kind: the cycle reads a Panel report's
+    // response from it, and a reader is told what the link is.
+    let record = raw.record.as_ref().and_then(|value| {
+        let r = cx.reference(value, Relation::Evidences)?;
+        if r.target.kind == kind {
+            return Some(r);
+        }
+        let span = cx.span(value);
+        cx.error(
+            span,
+            format!(
+                "this step's document is a {}, not a {}",
+                kind.label().to_lowercase(),
+                r.target.kind.label().to_lowercase()
+            ),
+            format!(
+                "write `record: \"{} <id>\"`, or leave `record:` out and say in `note:` where the document is",
+                kind.keyword()
+            ),
+        );
+        None
+    });
     let span = [&raw.record, &raw.date, &raw.note]
         .into_iter()
         .flatten()
@@ -197,10 +219,7 @@ fn step_part(cx: &mut Cx, raw: Option<&RawStep>, fallback: &Span) -> Option<Step
         .map(|v| cx.span(v))
         .unwrap_or_else(|| fallback.clone());
     Some(StepPart {
-        record: raw
-            .record
-            .as_ref()
-            .and_then(|r| cx.reference(r, Relation::Evidences)),
+        record,
         date: cx.date(&raw.date),
         note: raw
             .note
@@ -312,7 +331,6 @@ impl AnnualReport {
             .panel_report
             .as_ref()
             .and_then(|p| p.record.as_ref())
-            .filter(|r| r.target.kind == Kind::Panel)
             .map(|r| r.target.key.clone())
             .or_else(|| reports.first().map(|p| p.meta.key.clone()));
         let response = report_key.as_ref().and_then(|key| {

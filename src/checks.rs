@@ -1,6 +1,6 @@
 //! Checks on the linked site that are about meaning, not references: grants
 //! totals against their rows, the statutory process of plans and
-//! variations (and of precepts), Panel recommendations left unanswered, and the accessibility
+//! variations (and of precepts and annual reports), Panel recommendations left unanswered, and the accessibility
 //! statement's review date.
 
 use std::collections::HashMap;
@@ -21,6 +21,32 @@ pub fn run(site: &mut Site) -> Vec<Diagnostic> {
     out.extend(attach_answers(site));
     out.extend(build_timelines(site));
     out.extend(precept_steps(site));
+    out.extend(annual_report_steps(site));
+    out
+}
+
+/// Warns about each step of an annual report's cycle that wants a document
+/// (the Panel's report, the response) and has none and no `note:` saying
+/// why (`records::annual_report::AnnualReport::cycle`).
+fn annual_report_steps(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for report in &site.records.annual_reports {
+        for step in report.cycle(&site.records) {
+            if !step.missing {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(
+                    Some(step.span.clone()),
+                    format!(
+                        "the annual report `{}` has no record for the statutory step “{}”",
+                        report.meta.key, step.label
+                    ),
+                )
+                .with_help("publish the Panel's report as a Panel document whose `concerns:` is this annual report (and the response with `responds_to:` that report), or name it with `record:` on the step, or say why there is none with `note:`"),
+            );
+        }
+    }
     out
 }
 

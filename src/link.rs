@@ -575,6 +575,7 @@ fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> 
         (Relation::Issues, _) => "Decision that issued it",
         (Relation::Cites, _) => "Cited as a background paper by",
         (Relation::Evidences, _) => "Statutory steps it records",
+        (Relation::ReportsOn, _) => "Annual reports on it",
         (Relation::Mentions, Kind::Decision) => "Mentioned in decisions",
         (Relation::Mentions, Kind::Panel) => "Mentioned in Panel documents",
         (Relation::Mentions, Kind::Response) => "Mentioned in responses",

@@ -46,6 +46,8 @@ pub enum Relation {
     PartOf,
     /// A plan or variation's statutory step is evidenced by a record.
     Evidences,
+    /// An annual report reports on a commitment, plan section or plan.
+    ReportsOn,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     Meeting,
     Precept,
     Budget,
+    AnnualReport,
     Page,
 }
 
@@ -68,7 +69,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 15] = [
+    pub(crate) const ALL: [Kind; 16] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -83,6 +84,7 @@ impl Kind {
         Kind::Meeting,
         Kind::Precept,
         Kind::Budget,
+        Kind::AnnualReport,
         Kind::Page,
     ];
 
@@ -214,6 +216,20 @@ impl Kind {
                 "The Commissioner's budgets: income and expenditure by year, with each stated total checked against its rows.",
             )
         };
+        const ANNUAL_REPORT: KindInfo = KindInfo {
+            default_template: Some(include_str!(
+                "../themes/default/templates/annual-report.html"
+            )),
+            ..info(
+                "annual-report",
+                "Annual report",
+                "Annual reports",
+                "annual-reports/",
+                "annual-reports/",
+                "annual-report.html",
+                "The Commissioner's annual report for each financial year, the commitments it reports on, and the Police and Crime Panel's report on it and the Commissioner's response.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -230,6 +246,7 @@ impl Kind {
             Kind::Meeting => &MEETING,
             Kind::Precept => &PRECEPT,
             Kind::Budget => &BUDGET,
+            Kind::AnnualReport => &ANNUAL_REPORT,
             Kind::Page => &PAGE,
         }
     }
@@ -861,6 +878,13 @@ impl Period {
         })
     }
 
+    /// The year a financial year (April to March) starts in; `None` for
+    /// any other period.
+    pub(crate) fn financial_year_start(&self) -> Option<i32> {
+        let (y, m, len) = self.key;
+        (m == 4 && len == 12).then_some(y)
+    }
+
     pub(crate) fn as_written(&self) -> &str {
         &self.written
     }
@@ -1049,6 +1073,13 @@ mod tests {
         assert!(Period::parse("Marc 2023").is_none());
         assert!(Period::parse("March 23").is_none());
         assert!(Period::parse("2023/24 Q3 extra").is_none());
+        // Only an April-to-March year is a financial year.
+        let fy = |s: &str| Period::parse(s).unwrap().financial_year_start();
+        assert_eq!(fy("2023/24"), Some(2023));
+        assert_eq!(fy("2019-20"), Some(2019));
+        assert_eq!(fy("2023"), None);
+        assert_eq!(fy("2023/24 Q1"), None);
+        assert_eq!(fy("March 2023"), None);
     }
 
     #[test]

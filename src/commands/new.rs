@@ -26,6 +26,7 @@ const FILES: &[(&str, &str)] = scaffold![
     "content/responses/2025-02-17.md",
     "content/papers/board-2025-01-21.md",
     "content/precepts/2025-26.md",
+    "content/annual-reports/2024-25.md",
     "content/meetings/board-2025-01-21.md",
     "content/budgets/2025-26.yaml",
     "content/variations/2026.md",

@@ -17,6 +17,7 @@ macro_rules! meta_field {
     };
 }
 
+pub mod annual_report;
 pub mod budget;
 pub mod commitment;
 pub mod decision;
@@ -46,6 +47,7 @@ use crate::markdown::{self, Rendered, Settings};
 use crate::refs::{Ref, Relation, parse_reference, typed_reference};
 use crate::types::{Date, Decimal, Kind, Money, MoneyUnit, valid_id};
 
+pub use annual_report::AnnualReport;
 pub use budget::Budget;
 pub use commitment::Commitment;
 pub use decision::Decision;
@@ -406,7 +408,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts, annual-reports or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -428,6 +430,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("meetings", "md") => meeting::parse(file),
         ("precepts", "md") => precept::parse(file),
         ("budgets", "yaml" | "yml") => budget::parse(file),
+        ("annual-reports", "md") => annual_report::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }

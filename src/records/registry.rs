@@ -293,6 +293,7 @@ kinds! {
     meetings: Meeting => Meeting,
     precepts: Precept => Precept,
     budgets: Budget => Budget,
+    annual_reports: AnnualReport => AnnualReport,
 }
 
 #[cfg(test)]

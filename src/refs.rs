@@ -46,6 +46,10 @@ pub enum Relation {
     PartOf,
     /// A plan or variation's statutory step is evidenced by a record.
     Evidences,
+    /// A performance report grades a metric.
+    Grades,
+    /// A report was presented to a meeting.
+    PresentedTo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

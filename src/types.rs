@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     Meeting,
     Precept,
     Budget,
+    Performance,
     Page,
 }
 
@@ -68,7 +69,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 15] = [
+    pub(crate) const ALL: [Kind; 16] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -83,6 +84,7 @@ impl Kind {
         Kind::Meeting,
         Kind::Precept,
         Kind::Budget,
+        Kind::Performance,
         Kind::Page,
     ];
 
@@ -214,6 +216,18 @@ impl Kind {
                 "The Commissioner's budgets: income and expenditure by year, with each stated total checked against its rows.",
             )
         };
+        const PERFORMANCE: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/performance.html")),
+            ..info(
+                "performance",
+                "Performance report",
+                "Performance reports",
+                "performance/",
+                "performance/",
+                "performance.html",
+                "Reports on performance against the plan for a period, each indicator with its figure and its grade.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -230,6 +244,7 @@ impl Kind {
             Kind::Meeting => &MEETING,
             Kind::Precept => &PRECEPT,
             Kind::Budget => &BUDGET,
+            Kind::Performance => &PERFORMANCE,
             Kind::Page => &PAGE,
         }
     }
@@ -863,6 +878,11 @@ impl Period {
 
     pub(crate) fn as_written(&self) -> &str {
         &self.written
+    }
+
+    /// How many months it covers: 1, 3 or 12.
+    pub(crate) fn months(&self) -> u32 {
+        self.key.2
     }
 
     /// For people: "2022 Q1", "2023/24 Q3", "March 2022", "2021/22", "2022".

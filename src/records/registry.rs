@@ -293,6 +293,7 @@ kinds! {
     meetings: Meeting => Meeting,
     precepts: Precept => Precept,
     budgets: Budget => Budget,
+    performance: PerformanceReport => Performance,
 }
 
 #[cfg(test)]

@@ -310,8 +310,7 @@ impl PerformanceReport {
         metric?
             .series
             .iter()
-            .filter(|p| p.sort.months() == period.months() && &p.sort < period)
-            .next_back()
+            .rfind(|p| p.sort.months() == period.months() && &p.sort < period)
     }
 
     /// The grade the latest earlier report gave the same metric.

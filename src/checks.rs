@@ -1,7 +1,8 @@
 //! Checks on the linked site that are about meaning, not references: grants
 //! totals against their rows, the statutory process of plans and
-//! variations (and of precepts and annual reports), Panel recommendations left unanswered, and the accessibility
-//! statement's review date.
+//! variations (and of precepts and annual reports), Panel recommendations
+//! left unanswered, performance reports' grades against the site's scale,
+//! and the accessibility statement's review date.
 
 use std::collections::HashMap;
 
@@ -22,6 +23,10 @@ pub fn run(site: &mut Site) -> Vec<Diagnostic> {
     out.extend(build_timelines(site));
     out.extend(precept_steps(site));
     out.extend(annual_report_steps(site));
+    out.extend(crate::records::performance::grade(
+        &mut site.records.performance,
+        &site.config.grades,
+    ));
     out
 }
 

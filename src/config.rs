@@ -40,6 +40,26 @@ struct Raw {
     /// How decision numbers compare (`types::NumberScheme`).
     #[serde(default)]
     decision_numbers: crate::types::NumberScheme,
+    /// The grades performance reports give indicators, in the site's order.
+    #[serde(default)]
+    grades: Vec<RawGrade>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    id: Spanned<String>,
+    label: String,
+    meaning: Option<String>,
+}
+
+/// One grade of the site's scale: `green`, shown as "Green", meaning
+/// "On track". Its label is always shown in words, never as colour alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grade {
+    pub id: String,
+    pub label: String,
+    pub meaning: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +203,8 @@ pub struct SiteConfig {
     /// `decision_numbers` from site.yaml: which written forms of a number
     /// are one decision, and the series a bare number belongs to.
     pub decision_numbers: crate::types::NumberScheme,
+    /// `grades` from site.yaml: the scale performance reports grade on.
+    pub grades: Vec<Grade>,
 }
 
 impl SiteConfig {
@@ -317,6 +339,28 @@ pub fn parse(
                 .with_help("give the full address the site will be published at, e.g. https://www.example-pcc.gov.uk/police-and-crime-plan/"),
         );
     }
+    let mut grades: Vec<Grade> = Vec::new();
+    for g in raw.grades {
+        let id = g.id.value.trim().to_string();
+        let problem = if !crate::types::valid_id(&id) {
+            Some(format!("`{id}` cannot be a grade's id"))
+        } else if grades.iter().any(|x| x.id == id) {
+            Some(format!("the grade `{id}` is declared twice"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(Diagnostic::error(Some(span(&g.id)), problem).with_help(
+                "give each grade its own id in lower case letters, digits and `-`, e.g. `green`; the reports name grades by id",
+            ));
+            continue;
+        }
+        grades.push(Grade {
+            id,
+            label: g.label,
+            meaning: g.meaning,
+        });
+    }
     let mut base_url = base_url_text.to_string();
     if !base_url.ends_with('/') {
         base_url.push('/');
@@ -379,5 +423,6 @@ pub fn parse(
         refs,
         search_synonyms: raw.search_synonyms,
         decision_numbers: raw.decision_numbers,
+        grades,
     })
 }

@@ -576,6 +576,8 @@ fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> 
         (Relation::Cites, _) => "Cited as a background paper by",
         (Relation::Evidences, _) => "Statutory steps it records",
         (Relation::ReportsOn, _) => "Annual reports on it",
+        (Relation::Grades, _) => "Performance reports on it",
+        (Relation::PresentedTo, _) => "Reports presented to it",
         (Relation::Mentions, Kind::Decision) => "Mentioned in decisions",
         (Relation::Mentions, Kind::Panel) => "Mentioned in Panel documents",
         (Relation::Mentions, Kind::Response) => "Mentioned in responses",

@@ -48,6 +48,10 @@ pub enum Relation {
     Evidences,
     /// An annual report reports on a commitment, plan section or plan.
     ReportsOn,
+    /// A performance report grades a metric.
+    Grades,
+    /// A report was presented to a meeting.
+    PresentedTo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,6 +22,7 @@ pub(crate) enum Kind {
     Precept,
     Budget,
     AnnualReport,
+    Performance,
     Page,
 }
 
@@ -69,7 +70,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 16] = [
+    pub(crate) const ALL: [Kind; 17] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -85,6 +86,7 @@ impl Kind {
         Kind::Precept,
         Kind::Budget,
         Kind::AnnualReport,
+        Kind::Performance,
         Kind::Page,
     ];
 
@@ -230,6 +232,18 @@ impl Kind {
                 "The Commissioner's annual report for each financial year, the commitments it reports on, and the Police and Crime Panel's report on it and the Commissioner's response.",
             )
         };
+        const PERFORMANCE: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/performance.html")),
+            ..info(
+                "performance",
+                "Performance report",
+                "Performance reports",
+                "performance/",
+                "performance/",
+                "performance.html",
+                "Reports on performance against the plan for a period, each indicator with its figure and its grade.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -247,6 +261,7 @@ impl Kind {
             Kind::Precept => &PRECEPT,
             Kind::Budget => &BUDGET,
             Kind::AnnualReport => &ANNUAL_REPORT,
+            Kind::Performance => &PERFORMANCE,
             Kind::Page => &PAGE,
         }
     }
@@ -887,6 +902,11 @@ impl Period {
 
     pub(crate) fn as_written(&self) -> &str {
         &self.written
+    }
+
+    /// How many months it covers: 1, 3 or 12.
+    pub(crate) fn months(&self) -> u32 {
+        self.key.2
     }
 
     /// For people: "2022 Q1", "2023/24 Q3", "March 2022", "2021/22", "2022".

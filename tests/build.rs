@@ -468,14 +468,14 @@ fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_suggestion() {
         let mut text = std::fs::read_to_string(&config).unwrap();
         assert_eq!(
             text.lines().count(),
-            19,
+            35,
             "the fixture's site.yaml changed; fix the line below"
         );
         text.push_str("branding:\n  colours:\n    primary: \"#6d2077\"\n    link: \"#7fb2e5\"\n");
         std::fs::write(&config, text).unwrap();
     });
-    // `link:` is the fourth added line: line 23, its value at column 11.
-    assert!(err.contains("content/site.yaml:23:11"), "{err}");
+    // `link:` is the fourth added line: line 39, its value at column 11.
+    assert!(err.contains("content/site.yaml:39:11"), "{err}");
     assert!(err.contains("contrast ratio of 2."), "{err}");
     assert!(err.contains("needs at least 4.5:1"), "{err}");
     assert!(err.contains("the nearest shade that passes is #"), "{err}");

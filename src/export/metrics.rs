@@ -120,7 +120,7 @@ pub(crate) fn files(cx: &Cx<'_>) -> Vec<OutputFile> {
             rows.push(row(
                 p.period.clone(),
                 p.period_label.clone(),
-                p.value.plain(),
+                p.value.map_or_else(|| p.value_text.clone(), |v| v.plain()),
                 opt(p.note.as_ref()),
             ));
         }

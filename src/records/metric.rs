@@ -63,8 +63,10 @@ pub struct Point {
     pub period_label: String,
     #[serde(skip)]
     pub sort: Period,
+    /// `None` for a figure in words ("not available"), which the note
+    /// explains; the chart draws only numbers.
     #[serde(skip)]
-    pub value: Decimal,
+    pub value: Option<Decimal>,
     /// As written in the CSV, for tables and exports.
     pub value_text: String,
     pub note: Option<String>,
@@ -275,17 +277,25 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 .with_help(format!("write periods as {PERIOD_FORMS}")),
             );
         }
+        let note = record
+            .get(2)
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(String::from);
+        // A figure that is not a number ("not available", "n/a") is kept as
+        // written when the note says why; the chart leaves it out.
         let value = Decimal::parse(value_text.trim_end_matches('%'));
-        if value.is_none() {
+        if value.is_none() && (note.is_none() || value_text.is_empty()) {
             diagnostics.push(
                 Diagnostic::error(
                     Some(Span::new(&file.path, line, value_col)),
                     format!("`{value_text}` is not a number"),
                 )
-                .with_help("values are plain decimal numbers such as 5.4 or 1,200; put words in the note column"),
+                .with_help("values are plain decimal numbers such as 5.4 or 1,200; a value in words, such as `not available`, needs a note saying why (`2023-Q4,not available,data not yet published`)"),
             );
+            continue;
         }
-        if let (Some(period), Some(value)) = (period, value) {
+        if let Some(period) = period {
             if !periods.insert(period.clone()) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -301,12 +311,8 @@ pub fn parse_series(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                 period_label: period.label(),
                 sort: period,
                 value,
-                value_text: value.grouped(),
-                note: record
-                    .get(2)
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(String::from),
+                value_text: value.map_or_else(|| value_text.to_string(), Decimal::grouped),
+                note,
             });
         }
     }

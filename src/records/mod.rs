@@ -27,6 +27,7 @@ pub mod metric;
 pub mod page;
 pub mod panel;
 pub mod paper;
+pub mod performance;
 pub mod plan;
 pub mod precept;
 pub mod registry;
@@ -57,6 +58,7 @@ pub use metric::Metric;
 pub use page::Page;
 pub use panel::PanelDoc;
 pub use paper::Paper;
+pub use performance::PerformanceReport;
 pub use plan::{Plan, Section};
 pub use precept::Precept;
 pub use registry::{Parsed, Record, Records};
@@ -408,7 +410,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts, annual-reports or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts, annual-reports, performance or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -431,6 +433,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("precepts", "md") => precept::parse(file),
         ("budgets", "yaml" | "yml") => budget::parse(file),
         ("annual-reports", "md") => annual_report::parse(file),
+        ("performance", "md") => performance::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }

@@ -294,6 +294,7 @@ kinds! {
     precepts: Precept => Precept,
     budgets: Budget => Budget,
     annual_reports: AnnualReport => AnnualReport,
+    performance: PerformanceReport => Performance,
 }
 
 #[cfg(test)]

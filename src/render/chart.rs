@@ -5,8 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::records::Metric;
-use crate::records::metric::Direction;
+use crate::records::metric::{Direction, Point};
 use crate::text::escape_html;
+use crate::types::Decimal;
 
 /// One drawing of the chart: its size in SVG units and the font size of its
 /// text. The page carries two: a wide one for screens of 40rem and more and a
@@ -50,7 +51,13 @@ pub fn svg(metric: &Metric) -> Option<String> {
 }
 
 fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
-    let points = &metric.series;
+    // Figures in words ("not available") are in the table, not the chart.
+    let numeric: Vec<(&Point, Decimal)> = metric
+        .series
+        .iter()
+        .filter_map(|p| Some((p, p.value?)))
+        .collect();
+    let points: Vec<&Point> = numeric.iter().map(|(p, _)| *p).collect();
     if points.is_empty() {
         return None;
     }
@@ -63,7 +70,7 @@ fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
     );
     // A character is about 0.6 em wide in the sans-serif fonts used.
     let char_w = font * 0.6;
-    let values: Vec<f64> = points.iter().map(|p| p.value.to_f64()).collect();
+    let values: Vec<f64> = numeric.iter().map(|(_, v)| v.to_f64()).collect();
     let target = metric.target_value.map(|t| t.to_f64());
     // The target is named in a key above the plot, never on the plot where
     // it could cover the line; a long target wraps onto more lines.
@@ -108,7 +115,7 @@ fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
         }
     };
 
-    let latest = points.last().expect("not empty");
+    let (latest, latest_value) = *numeric.last().expect("not empty");
     let mut desc = format!(
         "{} values from {} to {}. Latest: {} in {}.",
         points.len(),
@@ -117,10 +124,19 @@ fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
         fmt(&latest.value_text),
         latest.period_label
     );
+    let in_words = metric.series.len() - points.len();
+    if in_words > 0 {
+        let _ = write!(
+            desc,
+            " {in_words} period{} with no figure in numbers {} in the table only.",
+            if in_words == 1 { "" } else { "s" },
+            if in_words == 1 { "is" } else { "are" }
+        );
+    }
     if let (Some(t), Some(tv)) = (&metric.target, metric.target_value) {
         let met = match metric.direction {
-            Direction::Higher => Some(latest.value > tv),
-            Direction::Lower => Some(latest.value < tv),
+            Direction::Higher => Some(latest_value > tv),
+            Direction::Lower => Some(latest_value < tv),
             Direction::None => None,
         };
         let verdict = match met {

@@ -48,7 +48,7 @@ fn a_report_shows_every_indicator_with_its_figure_grade_in_words_and_change() {
         "&lt; 5 per 1,000 households",
         "Down 0.7 <span class=\"meta\">(from 5.8 in 2025 Q2)</span>",
         "<strong class=\"grade grade-amber\">Amber</strong>",
-        "requires additional scrutiny",
+        "<span class=\"meta\">(requires additional scrutiny)</span>",
     ] {
         assert!(burglary.contains(text), "{text:?} not in {burglary}");
     }

@@ -29,6 +29,7 @@ const FILES: &[(&str, &str)] = scaffold![
     "content/annual-reports/2024-25.md",
     "content/meetings/board-2025-01-21.md",
     "content/budgets/2025-26.yaml",
+    "content/performance/2025-q3.md",
     "content/variations/2026.md",
     "content/pages/about.md",
 ];

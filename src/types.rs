@@ -567,6 +567,17 @@ impl Decimal {
         })
     }
 
+    /// The product, or `None` when it is too large to hold.
+    pub(crate) fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+        Some(
+            Decimal {
+                mantissa: self.mantissa.checked_mul(other.mantissa)?,
+                scale: self.scale.checked_add(other.scale)?,
+            }
+            .normalised(),
+        )
+    }
+
     pub(crate) fn checked_mul_int(self, factor: i128) -> Option<Decimal> {
         Some(
             Decimal {

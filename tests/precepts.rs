@@ -276,3 +276,69 @@ fn amounts_are_shown_as_written_and_one_without_its_pound_sign_is_a_located_erro
     assert!(err.contains("content/precepts/2026-27.md:12:11"), "{err}");
     assert!(err.contains("with the £ sign"), "the hint: {err}");
 }
+
+/// The fixture site with Cleveland's 2018/19 precept proposal
+/// (`tests/fixtures/precepts/`, which names its source) added.
+fn site_with_cleveland() -> tempfile::TempDir {
+    let site = copy_fixture();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/precepts/2018-19.md"),
+    )
+    .unwrap();
+    write(site.path(), "content/precepts/2018-19.md", &text);
+    site
+}
+
+const CLEVELAND: &str = "content/precepts/2018-19.md";
+
+#[test]
+fn a_total_is_checked_against_the_billing_authorities_and_band_d_times_the_tax_base() {
+    let site = site_with_cleveland();
+    let out = built(site.path());
+    let page = read(out.path(), "precepts/2018-19/index.html");
+    for text in [
+        "<th scope=\"row\" data-label=\"Billing authority\">Middlesbrough</th><td class=\"num\" data-label=\"Precept\">£7,503,231</td>",
+        "<tfoot><tr><th scope=\"row\">Total</th><td class=\"num\" data-label=\"Precept\">£34,255,181</td>",
+        // The source's own £1 of rounding is said, not hidden or corrected.
+        "The rows add up to 34,255,180 against a stated total of 34,255,181 (£): a difference of 1, within the rounding tolerance of ±2.",
+        "<dt>Tax base</dt><dd>151,210.3 Band D equivalent properties",
+        "Band D £226.540 × the tax base 151,210.3 = £34,255,181.362, which is the total £34,255,181 to within the rounding of the Band D amount.",
+    ] {
+        assert!(page.contains(text), "{text:?} not on the page:\n{page}");
+    }
+}
+
+#[test]
+fn a_precept_total_that_does_not_match_its_parts_is_an_error_at_the_total() {
+    // One billing authority's precept mistyped.
+    let site = site_with_cleveland();
+    edit(site.path(), CLEVELAND, "£7,503,231", "£7,508,231");
+    let o = check(site.path());
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("the stated total 34,255,181 does not match the billing authorities' precepts, which add up to 34,260,180 (£)"),
+        "{err}"
+    );
+    assert!(err.contains("content/precepts/2018-19.md:16:10"), "{err}");
+    assert!(err.contains("total_tolerance"), "{err}");
+    // The tax base mistyped: Band D times it is no longer the total.
+    let site = site_with_cleveland();
+    edit(site.path(), CLEVELAND, "\"151,210.3\"", "\"150,210.3\"");
+    let o = check(site.path());
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "the total £34,255,181 does not match Band D £226.540 × the tax base 150,210.3"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("content/precepts/2018-19.md:16:10"), "{err}");
+    // A tax base that is not a number.
+    let site = site_with_cleveland();
+    edit(site.path(), CLEVELAND, "\"151,210.3\"", "\"about 151k\"");
+    let err = stderr(&check(site.path()));
+    assert!(err.contains("`about 151k` is not a tax base"), "{err}");
+    assert!(err.contains("content/precepts/2018-19.md:17:13"), "{err}");
+}

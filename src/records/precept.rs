@@ -11,6 +11,8 @@
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::totals::{self, TotalCheck};
+
 use super::{Common, Cx, Md, Meta, Parsed, Records, front_matter};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::SourceFile;
@@ -70,6 +72,14 @@ struct RawPart {
     change_percent: Option<Spanned<String>>,
     /// The total precept requirement: `£264.9m`.
     total: Option<Spanned<String>>,
+    /// The council tax base: Band D equivalent properties, `151,210.3`.
+    tax_base: Option<Spanned<String>>,
+    /// The precept on each billing authority, whose sum is the total.
+    #[serde(default)]
+    billing_authorities: Vec<RawShare>,
+    /// How far the total may be from the billing authorities' sum, in
+    /// pounds, when the source's own rounding is coarser than the default.
+    total_tolerance: Option<Spanned<String>>,
     /// The meeting that considered it: `meeting <id>`.
     meeting: Option<Spanned<String>>,
     meeting_date: Option<Spanned<String>>,
@@ -79,6 +89,14 @@ struct RawPart {
     note: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShare {
+    /// The billing authority, as the source names it: `Hartlepool`.
+    name: String,
+    amount: Spanned<String>,
+}
+
 /// An amount as the source writes it, checked.
 #[derive(Debug, Clone, Serialize)]
 pub struct Amount {
@@ -86,6 +104,16 @@ pub struct Amount {
     pub text: String,
     /// For data: the amount in pounds (or per cent), plain.
     pub plain: String,
+    /// The amount in pounds (or per cent), for the checks.
+    #[serde(skip)]
+    pub value: Decimal,
+}
+
+/// The precept on one billing authority.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub name: String,
+    pub amount: Option<Amount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +123,14 @@ pub struct Part {
     pub change: Option<Amount>,
     pub change_percent: Option<Amount>,
     pub total: Option<Amount>,
+    /// As written: `151,210.3`.
+    pub tax_base: Option<String>,
+    pub billing_authorities: Vec<Share>,
+    /// What the check of the billing authorities' sum against the total
+    /// found, when the part lists them.
+    pub total_check: Option<TotalCheck>,
+    /// What the check of Band D × tax base against the total found.
+    pub tax_base_check: Option<String>,
     pub meeting: Option<Ref>,
     pub meeting_date: Option<Date>,
     pub record: Option<Ref>,
@@ -203,6 +239,8 @@ fn part(cx: &mut Cx, raw: Option<&RawPart>, field: &str) -> Option<Part> {
     let band_d = money(cx, &raw.band_d);
     let change = money(cx, &raw.change);
     let total = money(cx, &raw.total);
+    let (billing_authorities, total_check, tax_base, tax_base_check) =
+        parts_of_total(cx, raw, total.as_ref(), band_d.as_ref());
     let change_percent = raw.change_percent.as_ref().and_then(|v| percent(cx, v));
     let outcome = raw.outcome.as_ref().and_then(|o| {
         let allowed = match field {
@@ -240,6 +278,10 @@ fn part(cx: &mut Cx, raw: Option<&RawPart>, field: &str) -> Option<Part> {
         change,
         change_percent,
         total,
+        tax_base,
+        billing_authorities,
+        total_check,
+        tax_base_check,
         meeting: raw.meeting.as_ref().map(|m| {
             let text = m.value.trim().trim_start_matches("meeting ").to_string();
             let r = typed_reference(Kind::Meeting, &text, cx.span(m), Relation::Mentions);
@@ -298,10 +340,133 @@ fn amount(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
     let sign = if negative { "-" } else { "" };
     let pounds = money.in_pounds()?;
     // Shown as written (`£14.00` keeps its pence), checked as a number.
+    let value = if negative {
+        Decimal::ZERO.checked_sub(pounds)?
+    } else {
+        pounds
+    };
     Some(Amount {
         text: text.to_string(),
         plain: format!("{sign}{}", pounds.plain()),
+        value,
     })
+}
+
+/// The parts a precept's total is made of, checked against it: the precept
+/// on each billing authority (their sum is the total, within rounding), and
+/// the Band D amount times the tax base (the total, within the rounding of
+/// the Band D amount as written). A figure that does not hold is an error
+/// at the total.
+fn parts_of_total(
+    cx: &mut Cx,
+    raw: &RawPart,
+    total: Option<&Amount>,
+    band_d: Option<&Amount>,
+) -> (
+    Vec<Share>,
+    Option<TotalCheck>,
+    Option<String>,
+    Option<String>,
+) {
+    let shares: Vec<Share> = raw
+        .billing_authorities
+        .iter()
+        .map(|s| Share {
+            name: s.name.clone(),
+            amount: amount(cx, &s.amount),
+        })
+        .collect();
+    let total_span = raw.total.as_ref().map(|t| cx.span(t));
+    let mut total_check = None;
+    if !shares.is_empty() {
+        let tolerance = raw.total_tolerance.as_ref().and_then(|t| {
+            let parsed = Decimal::parse(t.value.trim().trim_start_matches('£'));
+            if parsed.is_none() {
+                let span = cx.span(t);
+                cx.error(
+                    span,
+                    format!("`{}` is not an amount", t.value),
+                    "total_tolerance is how far the total may be from the sum, in pounds, e.g. 5",
+                );
+            }
+            parsed
+        });
+        let amounts: Vec<Option<Decimal>> = shares
+            .iter()
+            .map(|s| s.amount.as_ref().map(|a| a.value))
+            .collect();
+        let (check, mismatch) = totals::check(&amounts, total.map(|t| t.value), tolerance, "£");
+        if let Some(m) = mismatch {
+            let span = total_span
+                .clone()
+                .or_else(|| raw.billing_authorities.first().map(|s| cx.span(&s.amount)));
+            if let Some(span) = span {
+                cx.error(
+                    span,
+                    m.message.replace("the rows", "the billing authorities' precepts"),
+                    "check each billing authority's precept and the total against the source; if the source itself is inconsistent, keep its figures and set `total_tolerance:` with a note saying so",
+                );
+            }
+        }
+        total_check = Some(check);
+    }
+    let tax_base = raw.tax_base.as_ref().and_then(|t| {
+        let parsed = Decimal::parse(&t.value);
+        if parsed.is_none() {
+            let span = cx.span(t);
+            cx.error(
+                span,
+                format!("`{}` is not a tax base", t.value),
+                "the tax base is the number of Band D equivalent properties, as the source writes it, e.g. 151,210.3",
+            );
+        }
+        parsed.map(|p| (t, p))
+    });
+    let mut tax_base_check = None;
+    if let (Some((written, base)), Some(band_d), Some(total)) = (&tax_base, band_d, total) {
+        // Band D is the total divided by the tax base, rounded to the places
+        // it is written with: the product may be off by half a unit in that
+        // place for every property, and the total by half a pound.
+        let places = band_d.text.split_once('.').map_or(0, |(_, f)| {
+            f.chars().take_while(char::is_ascii_digit).count()
+        });
+        let half = Decimal::parse(&format!("0.{}5", "0".repeat(places))).unwrap_or(Decimal::ZERO);
+        let product = band_d.value.checked_mul(*base);
+        let slack = half
+            .checked_mul(*base)
+            .and_then(|s| s.checked_add(Decimal::parse("0.5").unwrap_or(Decimal::ZERO)));
+        if let (Some(product), Some(slack)) = (product, slack) {
+            let difference = product
+                .checked_sub(total.value)
+                .map_or(Decimal::from_int(i64::MAX), Decimal::abs);
+            if difference > slack {
+                if let Some(span) = total_span.clone() {
+                    cx.error(
+                        span,
+                        format!(
+                            "the total {} does not match Band D {} × the tax base {} = £{}",
+                            total.text, band_d.text, written.value, product.grouped()
+                        ),
+                        "check the Band D amount, the tax base and the total against the source; the total is the Band D amount times the tax base",
+                    );
+                }
+            } else {
+                tax_base_check = Some(format!(
+                    "Band D {} × the tax base {} = £{}, which is the total {} to within the rounding of the Band D amount.",
+                    band_d.text,
+                    written.value,
+                    product.grouped(),
+                    total.text
+                ));
+            }
+        }
+    }
+    (
+        shares,
+        total_check,
+        tax_base.map(|(t, _)| t.value.trim().to_string()),
+        tax_base_check,
+    )
 }
 
 fn percent(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
@@ -317,6 +482,11 @@ fn percent(cx: &mut Cx, value: &Spanned<String>) -> Option<Amount> {
             Some(Amount {
                 text: format!("{number}%"),
                 plain: format!("{sign}{}", d.plain()),
+                value: if negative {
+                    Decimal::ZERO.checked_sub(d)?
+                } else {
+                    d
+                },
             })
         }
         None => {

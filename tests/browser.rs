@@ -102,8 +102,9 @@ fn report_missing(test: &str, what: &str) {
 }
 
 /// A copy of the fixture site with a logo, a brand palette (the darkest
-/// that still passes the contrast guard) and archive mode on: the theme's
-/// branded and archived pages must pass the same checks.
+/// that still passes the contrast guard), archive mode on and the records
+/// modelled on other Commissioners' documents: the theme's branded and
+/// archived pages, and those records' pages, must pass the same checks.
 fn branded_copy(fixture: &Path) -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("plansite-branded-")
@@ -123,7 +124,24 @@ fn branded_copy(fixture: &Path) -> tempfile::TempDir {
     yaml.push_str(BRANDING);
     std::fs::write(&config, yaml).unwrap();
     std::fs::write(dir.path().join("content").join("logo.svg"), LOGO).unwrap();
+    add_other_commissioners(dir.path());
     dir
+}
+
+/// Adds the records modelled on other Commissioners' documents (each file
+/// names its source) to a copy of the fixture site, so their pages are
+/// checked too: the minutes of `tests/fixtures/minutes/` as meetings, the
+/// precepts of `tests/fixtures/precepts/` (named by their year).
+fn add_other_commissioners(site: &Path) {
+    let fixtures = crate_root().join("tests").join("fixtures");
+    let content = site.join("content");
+    for (from, to) in [("minutes", "meetings"), ("precepts", "precepts")] {
+        for entry in std::fs::read_dir(fixtures.join(from)).expect("read fixtures") {
+            let path = entry.expect("fixture entry").path();
+            let name = path.file_name().expect("a file name");
+            std::fs::copy(&path, content.join(to).join(name)).expect("copy fixture");
+        }
+    }
 }
 
 const BRANDING: &str = "\
@@ -528,9 +546,11 @@ fn every_table_cell_and_chart_label_is_readable_at_320_px() {
         return;
     }
     let mut outs = Vec::new();
+    let others = branded_copy(&crate_root().join("tests").join("fixtures").join("site"));
     for site_root in [
         crate_root(),
         crate_root().join("tests").join("fixtures").join("site"),
+        others.path().to_path_buf(),
     ] {
         let out = tempfile::Builder::new()
             .prefix("plansite-phone-")

@@ -378,6 +378,8 @@ fn a_minuted_meeting_shows_who_was_there_and_each_items_minutes() {
     for text in [
         "<h2 id=\"present\">Present</h2>",
         "<li>Councillor Cali, substitute for Councillor Strachan</li>",
+        // A partial list says so, rather than reading as the whole meeting.
+        "<p class=\"meta\">The members present are not listed in the copy seen; only the substitute is named, in the minute of item 95.</p>",
         "<h2 id=\"apologies\">Apologies</h2>",
         "<li>Councillor Pritchard</li>",
         "<li>Councillor Irwin, substitute</li>",

@@ -51,6 +51,9 @@ struct Raw {
     status: Status,
     #[serde(default)]
     attendees: Vec<Person>,
+    /// What the list of those present leaves out, as far as is known: "only
+    /// the substitutes are named in the copy seen".
+    attendance_note: Option<String>,
     #[serde(default)]
     apologies: Vec<Person>,
     #[serde(default)]
@@ -166,6 +169,7 @@ pub struct Meeting {
     pub status: Status,
     pub status_label: &'static str,
     pub attendees: Vec<Person>,
+    pub attendance_note: Option<String>,
     pub apologies: Vec<Person>,
     pub declarations: Vec<Declaration>,
     pub agenda: Vec<Item>,
@@ -232,6 +236,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             status: raw.status,
             status_label: raw.status.label(),
             attendees: raw.attendees,
+            attendance_note: raw.attendance_note,
             apologies: raw.apologies,
             declarations,
             minuted_items: agenda.iter().any(Item::minuted),
@@ -375,6 +380,7 @@ impl super::Record for Meeting {
         self.body = None;
         self.agenda.clear();
         self.attendees.clear();
+        self.attendance_note = None;
         self.apologies.clear();
         self.declarations.clear();
         self.minuted_items = false;

@@ -23,6 +23,7 @@ pub fn run(site: &mut Site) -> Vec<Diagnostic> {
     out.extend(build_timelines(site));
     out.extend(precept_steps(site));
     out.extend(annual_report_steps(site));
+    out.extend(crate::transparency::warnings(site));
     out.extend(crate::records::performance::grade(
         &mut site.records.performance,
         &site.config.grades,

@@ -126,6 +126,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("search/", "the search page and its index"),
     ("accessibility/index.html", "the accessibility statement"),
     ("data/index.html", "the Open data page"),
+    ("transparency/index.html", "the Specified Information page"),
     ("404.html", "the page-not-found page"),
     ("_headers", "the HTTP headers file"),
 ];

@@ -43,6 +43,41 @@ struct Raw {
     /// The grades performance reports give indicators, in the site's order.
     #[serde(default)]
     grades: Vec<RawGrade>,
+    /// Where each item of the Specified Information Order is published,
+    /// when the site's records do not show it (`crate::transparency`).
+    /// Present, even empty, the site has its `/transparency/` page.
+    specified_information: Option<Vec<RawSpecified>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpecified {
+    /// The Order's paragraph: `1(a)`, `2A`, `7B`.
+    para: Spanned<String>,
+    /// Where it is published elsewhere (the main website, the force's).
+    url: Option<Spanned<String>>,
+    /// The link's text: "Our Commissioner".
+    text: Option<String>,
+    /// Records on this site that publish it: `page gifts-register`.
+    #[serde(default)]
+    records: Vec<Spanned<String>>,
+    /// Why it is not published, when it is not.
+    reason: Option<String>,
+}
+
+/// Where one item of the Specified Information Order is published, as
+/// `site.yaml` says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Specified {
+    pub para: String,
+    pub url: Option<String>,
+    pub text: Option<String>,
+    pub records: Vec<crate::refs::Ref>,
+    pub reason: Option<String>,
+    /// Where `para:` is written: the Order's paragraphs are checked
+    /// against it by `crate::transparency`.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +240,11 @@ pub struct SiteConfig {
     pub decision_numbers: crate::types::NumberScheme,
     /// `grades` from site.yaml: the scale performance reports grade on.
     pub grades: Vec<Grade>,
+    /// `specified_information` from site.yaml: `None` when the site has no
+    /// `/transparency/` page.
+    pub specified_information: Option<Vec<Specified>>,
+    /// Whether the site has its `/transparency/` page (for templates).
+    pub transparency: bool,
 }
 
 impl SiteConfig {
@@ -284,6 +324,60 @@ pub fn is_settings(file: &SourceFile) -> bool {
     file.rel == "site.yaml" || file.rel == "site.yml"
 }
 
+/// `specified_information:` checked: each paragraph once, saying something;
+/// each URL safe; each record a reference (resolved at link time). That
+/// each paragraph is one the Order has is `crate::transparency`'s check.
+fn specified(
+    entries: Vec<RawSpecified>,
+    span: &impl Fn(&Spanned<String>) -> Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Specified> {
+    let mut out: Vec<Specified> = Vec::new();
+    for e in entries {
+        let para = e.para.value.trim().to_string();
+        if out.iter().any(|o| o.para == para) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(span(&e.para)),
+                    format!("paragraph {para} is listed twice"),
+                )
+                .with_help("give each paragraph one entry, with all its links"),
+            );
+            continue;
+        }
+        if let Some(u) = &e.url
+            && let Some(problem) = crate::safe::url_problem(&u.value)
+        {
+            diagnostics
+                .push(Diagnostic::error(Some(span(u)), problem).with_help(crate::safe::URL_HELP));
+        }
+        if e.url.is_none() && e.records.is_empty() && e.reason.is_none() {
+            diagnostics.push(
+                Diagnostic::error(Some(span(&e.para)), format!("paragraph {para} says nothing"))
+                    .with_help("give where it is published (`url:` and `text:`, or `records:`), or why it is not (`reason:`)"),
+            );
+            continue;
+        }
+        let mut records = Vec::new();
+        for r in &e.records {
+            match crate::refs::parse_reference(&r.value, &span(r), crate::refs::Relation::Mentions)
+            {
+                Ok(r) => records.push(r),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        out.push(Specified {
+            para,
+            url: e.url.map(|u| u.value),
+            text: e.text,
+            records,
+            reason: e.reason.filter(|r| !r.trim().is_empty()),
+            span: span(&e.para),
+        });
+    }
+    out
+}
+
 pub fn parse(
     files: &[SourceFile],
     root: &Path,
@@ -361,6 +455,9 @@ pub fn parse(
             meaning: g.meaning,
         });
     }
+    let specified_information = raw
+        .specified_information
+        .map(|entries| specified(entries, &span, &mut diagnostics));
     let mut base_url = base_url_text.to_string();
     if !base_url.ends_with('/') {
         base_url.push('/');
@@ -393,6 +490,9 @@ pub fn parse(
         refs = rendered.refs;
         rendered.html
     });
+    if let Some(entries) = &specified_information {
+        refs.extend(entries.iter().flat_map(|e| e.records.iter().cloned()));
+    }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -424,5 +524,7 @@ pub fn parse(
         search_synonyms: raw.search_synonyms,
         decision_numbers: raw.decision_numbers,
         grades,
+        transparency: specified_information.is_some(),
+        specified_information,
     })
 }

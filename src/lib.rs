@@ -26,4 +26,5 @@ pub(crate) mod search;
 pub(crate) mod search_docs;
 pub mod serve;
 pub mod text;
+pub(crate) mod transparency;
 pub mod types;

@@ -207,6 +207,10 @@ fn web_mail_phone_relative_and_fragment_links_and_references_pass() {
 
 #[test]
 fn site_yaml_links_with_unsafe_schemes_are_errors_at_their_lines() {
+    let lines = std::fs::read_to_string(fixture().join("content/site.yaml"))
+        .unwrap()
+        .lines()
+        .count();
     let err = broken_build(|root| {
         edit(
             root,
@@ -216,18 +220,17 @@ fn site_yaml_links_with_unsafe_schemes_are_errors_at_their_lines() {
         );
         let path = root.join("content/site.yaml");
         let mut text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.lines().count(), 35, "the fixture's site.yaml changed");
         text.push_str("header_links:\n  - text: Home\n    url: \" JavaScript:alert(1)\"\n");
         text.push_str("footer_links:\n  - text: Data\n    url: data:text/html,x\n");
         std::fs::write(path, text).unwrap();
     });
     assert!(err.contains("content/site.yaml:12:8"), "licence url: {err}");
     assert!(
-        err.contains("content/site.yaml:38:10"),
+        err.contains(&format!("content/site.yaml:{}:10", lines + 3)),
         "header link: {err}"
     );
     assert!(
-        err.contains("content/site.yaml:41:10"),
+        err.contains(&format!("content/site.yaml:{}:10", lines + 6)),
         "footer link: {err}"
     );
     assert!(err.contains("the link scheme `javascript:` is not allowed"));

@@ -179,6 +179,9 @@ fn sitemap_urls(cx: &Cx<'_>) -> Vec<(String, Option<String>)> {
                 .map(|i| (config.absolute(&i.meta.url), i.latest().map(|d| d.iso()))),
         )
         .collect();
+    if config.transparency {
+        urls.push((config.absolute(crate::transparency::URL), None));
+    }
     urls.sort();
     urls.dedup_by(|a, b| a.0 == b.0);
     urls

@@ -162,6 +162,13 @@ pub struct Budget {
 
 const MISSING: &str = "write `~` for a figure the source does not state";
 
+impl Budget {
+    /// Whether one of its tables is of this side of the account.
+    pub fn has_flow(&self, flow: Flow) -> bool {
+        self.tables.iter().any(|t| t.flow == Some(flow))
+    }
+}
+
 pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let raw: Raw = match decode_yaml(&file.text, &file.path, 1) {
         Ok(r) => r,

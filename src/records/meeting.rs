@@ -159,6 +159,13 @@ impl Item {
     }
 }
 
+impl Meeting {
+    /// Whether its minutes are published: as a body or item by item.
+    pub fn has_minutes(&self) -> bool {
+        self.body.is_some() || self.agenda.iter().any(Item::minuted)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Meeting {
     pub meta: Meta,

@@ -643,6 +643,16 @@ fn site_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         "Accessibility statement",
         json!({}),
     ));
+    if site.config.specified_information.is_some() {
+        let mut context = crate::transparency::page(site);
+        resolve_refs(&mut context, site);
+        jobs.push(list_job(
+            crate::transparency::URL,
+            "transparency.html",
+            "Specified information",
+            context,
+        ));
+    }
     jobs.push(list_job(
         "data/",
         "data.html",

@@ -44,6 +44,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/search.html",
     "templates/accessibility.html",
     "templates/data.html",
+    "templates/transparency.html",
     "templates/404.html",
     "templates/redirect.html",
     "static/style.css",

@@ -191,6 +191,12 @@ fn a_withdrawn_decision_keeps_its_page_and_leaves_the_lists() {
         "{xml}"
     );
 
+    // Search still finds it, marked.
+    let marked = tree(&out.path().join("search")).values().any(|bytes| {
+        String::from_utf8_lossy(bytes).contains("Target hardening grant 2025/26 (withdrawn)")
+    });
+    assert!(marked, "the search index marks the withdrawn decision");
+
     let j = json(out.path(), "records.json");
     let r = record(&j, "decision", "001-2025");
     assert_eq!(r["withdrawn"], "2025-03-01");
@@ -239,4 +245,24 @@ fn a_change_before_the_records_own_date_is_a_warning() {
         "{err}"
     );
     assert!(err.contains("content/decisions/wpcc3-0089.md:8:"), "{err}");
+}
+
+#[test]
+fn a_commitment_with_updated_says_last_updated_once() {
+    let site = copy_fixture();
+    let out = tempfile::tempdir().unwrap();
+    // Not from any source. A commitment states no date of its own, so its
+    // page has no "Published".
+    edit(
+        site.path(),
+        "content/commitments/section-1.yaml",
+        "  status: on-track",
+        "  status: on-track\n  updated: 2025-07-01\n  changes:\n    - date: 2025-07-01\n      note: \"Test change: status reviewed\"",
+    );
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(out.path(), "commitments/reduce-burglary/index.html");
+    assert_eq!(page.matches("Last updated").count(), 1, "{page}");
+    assert!(page.contains("Test change: status reviewed"), "{page}");
+    assert!(!page.contains("Published <time"), "{page}");
 }

@@ -32,7 +32,12 @@ fn base<'a>(meta: &Meta, text: Vec<Cow<'a, str>>) -> Owned<'a> {
         url: meta.url.clone(),
         kind: meta.kind.keyword(),
         kind_label: meta.kind_label,
-        title: meta.title.clone(),
+        // A withdrawn record stays findable, marked, so a reader who
+        // knew it can still reach it and see why it went.
+        title: match meta.withdrawn {
+            Some(_) => format!("{} (withdrawn)", meta.title),
+            None => meta.title.clone(),
+        },
         number: None,
         date: None,
         ids: vec![meta.key.clone()],

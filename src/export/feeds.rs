@@ -1,5 +1,6 @@
 //! Atom feeds (RFC 4287): `decisions.xml` (every decision) and
-//! `records.xml` (every dated record), newest first. Addresses are
+//! `records.xml` (every dated record), newest first, each with an entry
+//! for every change its `changes:` lists and for its withdrawal. Addresses are
 //! absolute, from `base_url`; times are the content's dates at midnight UTC,
 //! never the clock. A decision whose sources state no date comes last in
 //! `decisions.xml`, says so in its summary and has no `<published>`; its
@@ -30,31 +31,85 @@ fn timestamp(d: Date) -> String {
 
 /// The date an entry is filed under: its own date, or else its last update.
 fn filed(i: &Info<'_>) -> Option<Date> {
-    i.date.or(i.meta.updated)
+    i.date.or(i.meta.last_updated())
 }
 
-/// Newest first; undated ones last.
-fn newest_first<'a>(mut items: Vec<&'a Info<'a>>) -> Vec<&'a Info<'a>> {
-    items.sort_by(|a, b| {
-        let key = |i: &Info<'_>| (filed(i).is_none(), std::cmp::Reverse(filed(i)));
+/// One entry of a feed: a record as published, one of its `changes:`, or
+/// its withdrawal.
+#[derive(Clone, Copy)]
+enum Entry<'a> {
+    Record(&'a Info<'a>),
+    /// The record and the index of the change in its `changes:`.
+    Change(&'a Info<'a>, usize),
+    Withdrawn(&'a Info<'a>),
+}
+
+impl<'a> Entry<'a> {
+    fn info(&self) -> &'a Info<'a> {
+        match *self {
+            Entry::Record(i) | Entry::Change(i, _) | Entry::Withdrawn(i) => i,
+        }
+    }
+
+    /// The date it is filed under.
+    fn date(&self) -> Option<Date> {
+        match *self {
+            Entry::Record(i) => filed(i),
+            Entry::Change(i, n) => Some(i.meta.changes[n].date),
+            Entry::Withdrawn(i) => i.meta.withdrawn.as_ref().map(|w| w.date),
+        }
+    }
+
+    /// A record's own entry, then its changes in their order, then its
+    /// withdrawal, for entries of one date and record.
+    fn rank(&self) -> usize {
+        match *self {
+            Entry::Record(_) => 0,
+            Entry::Change(_, n) => 1 + n,
+            Entry::Withdrawn(_) => usize::MAX,
+        }
+    }
+}
+
+/// Each record's entry (when `own` takes it), one for each of its changes
+/// and one for its withdrawal; newest first, undated ones last.
+fn entries<'a>(items: Vec<&'a Info<'a>>, own: impl Fn(&Info<'_>) -> bool) -> Vec<Entry<'a>> {
+    let mut out: Vec<Entry<'a>> = Vec::new();
+    for i in items {
+        if own(i) {
+            out.push(Entry::Record(i));
+        }
+        out.extend((0..i.meta.changes.len()).map(|n| Entry::Change(i, n)));
+        if i.meta.withdrawn.is_some() {
+            out.push(Entry::Withdrawn(i));
+        }
+    }
+    out.sort_by(|a, b| {
+        let key = |e: &Entry<'_>| (e.date().is_none(), std::cmp::Reverse(e.date()));
         key(a).cmp(&key(b)).then_with(|| {
-            (a.meta.kind.keyword(), &a.meta.key).cmp(&(b.meta.kind.keyword(), &b.meta.key))
+            let (x, y) = (a.info(), b.info());
+            (x.meta.kind.keyword(), &x.meta.key, a.rank()).cmp(&(
+                y.meta.kind.keyword(),
+                &y.meta.key,
+                b.rank(),
+            ))
         })
     });
-    items
+    out
 }
 
-fn decisions<'a>(cx: &'a Cx<'a>) -> Vec<&'a Info<'a>> {
-    newest_first(
+fn decisions<'a>(cx: &'a Cx<'a>) -> Vec<Entry<'a>> {
+    entries(
         cx.infos
             .iter()
             .filter(|i| i.meta.kind == Kind::Decision)
             .collect(),
+        |_| true,
     )
 }
 
-fn dated<'a>(cx: &'a Cx<'a>) -> Vec<&'a Info<'a>> {
-    newest_first(cx.infos.iter().filter(|i| filed(i).is_some()).collect())
+fn dated<'a>(cx: &'a Cx<'a>) -> Vec<Entry<'a>> {
+    entries(cx.infos.iter().collect(), |i| filed(i).is_some())
 }
 
 pub(crate) fn counts(cx: &Cx<'_>) -> (usize, usize) {
@@ -95,12 +150,12 @@ fn feed(
     alternate: &str,
     title: &str,
     subtitle: &str,
-    entries: &[&Info<'_>],
+    entries: &[Entry<'_>],
 ) -> OutputFile {
     let config = &cx.site.config;
     let updated = entries
         .iter()
-        .filter_map(|i| i.latest())
+        .filter_map(|e| e.info().latest())
         .max()
         .unwrap_or(cx.generated);
     let subtitle = match archive_note(cx.site) {
@@ -146,8 +201,19 @@ fn feed(
         escape(&licence_text(cx.site))
     ));
     x.push_str("  <generator>plansite</generator>\n");
-    for i in entries {
-        entry(cx, &mut x, i);
+    for e in entries {
+        match *e {
+            Entry::Record(i) => entry(cx, &mut x, i),
+            Entry::Change(i, n) => {
+                let c = &i.meta.changes[n];
+                history_entry(cx, &mut x, i, &c.anchor, "Updated", c.date, &c.note);
+            }
+            Entry::Withdrawn(i) => {
+                if let Some(w) = &i.meta.withdrawn {
+                    history_entry(cx, &mut x, i, "withdrawn", "Withdrawn", w.date, &w.reason);
+                }
+            }
+        }
     }
     x.push_str("</feed>\n");
     OutputFile {
@@ -196,6 +262,51 @@ fn entry(cx: &Cx<'_>, x: &mut String, i: &Info<'_>) {
     x.push_str("  </entry>\n");
 }
 
+/// An entry for one event in a record's history (a change, or its
+/// withdrawal): its id is the record's address with the event's anchor, so
+/// it is unique and stays the same when later changes are added; it links
+/// to the record's page, where the change is listed.
+fn history_entry(
+    cx: &Cx<'_>,
+    x: &mut String,
+    i: &Info<'_>,
+    anchor: &str,
+    what: &str,
+    date: Date,
+    note: &str,
+) {
+    let url = cx.site.config.absolute(&i.meta.url);
+    let id = format!("{url}#{anchor}");
+    let link = if anchor == "withdrawn" {
+        url
+    } else {
+        id.clone()
+    };
+    x.push_str("  <entry>\n");
+    x.push_str(&format!("    <id>{}</id>\n", escape(&id)));
+    x.push_str(&format!(
+        "    <title>{}</title>\n",
+        escape(&format!("{what}: {}", i.heading()))
+    ));
+    x.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&link)
+    ));
+    x.push_str(&format!("    <updated>{}</updated>\n", timestamp(date)));
+    x.push_str(&format!(
+        "    <category term=\"{}\" label=\"{}\"/>\n",
+        i.meta.kind.keyword(),
+        escape(i.meta.kind_label)
+    ));
+    if !note.is_empty() {
+        x.push_str(&format!(
+            "    <summary type=\"text\">{}</summary>\n",
+            escape(note)
+        ));
+    }
+    x.push_str("  </entry>\n");
+}
+
 /// A line of facts, then the record's own summary (never a confidential
 /// decision's text, which was never read).
 fn summary(i: &Info<'_>) -> String {
@@ -219,8 +330,11 @@ fn summary(i: &Info<'_>) -> String {
     if let Some(reason) = i.confidential_reason {
         parts.push(format!("Not published in full: {reason}"));
     }
-    if let Some(u) = i.meta.updated {
+    if let Some(u) = i.meta.last_updated() {
         parts.push(format!("Last updated {}.", u.long()));
+    }
+    if let Some(w) = &i.meta.withdrawn {
+        parts.push(format!("Withdrawn {}: {}", w.date.long(), w.reason));
     }
     if let Some(s) = i.summary {
         let s = s.trim();

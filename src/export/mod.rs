@@ -134,7 +134,7 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
             title: "All records (CSV)",
             format: "CSV",
             media_type: "text/csv",
-            description: "Every public record on this site, one row each: its kind, id, number, title, date, status and permanent address. Confidential decisions are listed by number, title, date, status and the stated reason.".into(),
+            description: "Every public record on this site, one row each: its kind, id, number, title, date, when it was last updated, whether it was withdrawn, its status and permanent address. Confidential decisions are listed by number, title, date, status and the stated reason.".into(),
             count: plural(records, "record", "records"),
             columns: records::COLUMNS.to_vec(),
         },
@@ -188,7 +188,7 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
             title: "Decisions feed",
             format: "Atom",
             media_type: "application/atom+xml",
-            description: "An Atom feed of decisions, newest first by the date signed (or published). Confidential decisions appear as their number, title, date, status and stated reason.".into(),
+            description: "An Atom feed of decisions, newest first by the date signed (or published), with an entry for each change a decision lists and each withdrawal. Confidential decisions appear as their number, title, date, status and stated reason.".into(),
             count: plural(decision_entries, "entry", "entries"),
             columns: Vec::new(),
         },
@@ -197,7 +197,7 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
             title: "All records feed",
             format: "Atom",
             media_type: "application/atom+xml",
-            description: "An Atom feed of every dated record (decisions, Panel documents, responses, meeting papers, plans, variations and any record with a last-updated date), newest first.".into(),
+            description: "An Atom feed of every dated record (decisions, Panel documents, responses, meeting papers, plans, variations and any record with a last-updated date), with an entry for each change a record lists and each withdrawal, newest first.".into(),
             count: plural(record_entries, "entry", "entries"),
             columns: Vec::new(),
         },
@@ -312,9 +312,10 @@ pub(crate) struct Info<'a> {
 }
 
 impl Info<'_> {
-    /// The newest content date of the record: its own date or `updated`.
+    /// The newest content date of the record: its own date, its last
+    /// change or `updated`, or its withdrawal.
     pub fn latest(&self) -> Option<Date> {
-        self.date.max(self.meta.updated)
+        self.date.max(self.meta.history_latest())
     }
 
     /// "Decision 004/2014: Title", or the title.

@@ -33,6 +33,9 @@ struct RawTable {
     aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
+    changes: Vec<super::RawChange>,
+    withdrawn: Option<super::RawWithdrawn>,
+    #[serde(default)]
     related: Vec<Spanned<String>>,
 }
 
@@ -219,6 +222,8 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         draft: raw.draft,
         aliases: raw.aliases,
         updated: raw.updated,
+        changes: raw.changes,
+        withdrawn: raw.withdrawn,
         related: raw.related,
     };
     let stated_total_span = raw.stated_total.as_ref().map(|v| cx.span(v));

@@ -90,6 +90,11 @@ pub struct Meta {
     #[serde(skip)]
     pub alias_spans: Vec<Span>,
     pub updated: Option<Date>,
+    /// What changed in the record and when, newest first (`changes:`).
+    pub changes: Vec<Change>,
+    /// Set when the record was withdrawn: its page stays, with a banner,
+    /// but it leaves the lists.
+    pub withdrawn: Option<Withdrawn>,
     /// Every reference this record makes, from fields and from Markdown.
     #[serde(skip)]
     pub refs: Vec<Ref>,
@@ -113,10 +118,63 @@ impl Meta {
             aliases: Vec::new(),
             alias_spans: Vec::new(),
             updated: None,
+            changes: Vec::new(),
+            withdrawn: None,
             refs: Vec::new(),
             anchors: Vec::new(),
         }
     }
+
+    /// When the record was last changed, as its source states: the newest
+    /// of `changes:` and `updated:`, or `None`.
+    pub fn last_updated(&self) -> Option<Date> {
+        self.changes.first().map(|c| c.date).max(self.updated)
+    }
+
+    /// The newest date the record's history states: its last update or
+    /// its withdrawal.
+    pub fn history_latest(&self) -> Option<Date> {
+        self.last_updated()
+            .max(self.withdrawn.as_ref().map(|w| w.date))
+    }
+}
+
+/// One entry of a record's `changes:`: the date and what changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub date: Date,
+    pub note: String,
+    /// `change-<date>-<n>`, the n-th change of that day (1 for the first
+    /// written): the anchor on the page and the end of the feed entry's
+    /// id, so an entry keeps its id when later changes are added.
+    pub anchor: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A record's `withdrawn:`: when and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withdrawn {
+    pub date: Date,
+    pub reason: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `changes:` as written: `- {date: YYYY-MM-DD, note: "…"}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChange {
+    date: Spanned<String>,
+    note: Spanned<String>,
+}
+
+/// `withdrawn:` as written: `{date: YYYY-MM-DD, reason: "…"}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWithdrawn {
+    date: Spanned<String>,
+    reason: Spanned<String>,
 }
 
 /// The permanent address of a record, keyed by id, never by title.
@@ -346,6 +404,38 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
+    /// A record's `changes:`, newest first whatever order they are
+    /// written in (changes of one day keep their written order); a bad
+    /// date is an error at its place.
+    fn changes(&mut self, raw: &[RawChange]) -> Vec<Change> {
+        let mut out: Vec<Change> = Vec::new();
+        for c in raw {
+            let span = self.span(&c.date);
+            let Some(date) = self.date(&Some(c.date.clone())) else {
+                continue;
+            };
+            let note = c.note.value.trim().to_string();
+            if note.is_empty() {
+                let at = self.span(&c.note);
+                self.error(
+                    at,
+                    "this change has no note",
+                    "say in a few words what changed, e.g. `note: \"Corrected the amount in paragraph 4\"`",
+                );
+            }
+            let n = out.iter().filter(|x| x.date == date).count() + 1;
+            out.push(Change {
+                date,
+                note,
+                anchor: format!("change-{}-{n}", date.iso()),
+                span,
+            });
+        }
+        // Stable: changes of one day stay in the order written.
+        out.sort_by_key(|c| std::cmp::Reverse(c.date));
+        out
+    }
+
     /// Fills in what every record has and hands over references and anchors.
     pub fn finish_meta(&mut self, meta: &mut Meta, common: &Common) {
         meta.draft = common.draft;
@@ -364,6 +454,21 @@ impl<'a> Cx<'a> {
             }
         }
         meta.updated = self.date(&common.updated);
+        meta.changes = self.changes(&common.changes);
+        meta.withdrawn = common.withdrawn.as_ref().and_then(|w| {
+            let span = self.span(&w.date);
+            let date = self.date(&Some(w.date.clone()))?;
+            let reason = w.reason.value.trim().to_string();
+            if reason.is_empty() {
+                let at = self.span(&w.reason);
+                self.error(
+                    at,
+                    "this withdrawal gives no reason",
+                    "say why the record was withdrawn, e.g. `reason: \"Replaced by decision 012/2025\"`; the page shows it in its banner",
+                );
+            }
+            Some(Withdrawn { date, reason, span })
+        });
         let related = self.related(&common.related);
         drop(related);
         meta.refs.append(&mut self.refs);
@@ -378,6 +483,8 @@ pub struct Common {
     pub draft: bool,
     pub aliases: Vec<Spanned<String>>,
     pub updated: Option<Spanned<String>>,
+    pub changes: Vec<RawChange>,
+    pub withdrawn: Option<RawWithdrawn>,
     pub related: Vec<Spanned<String>>,
 }
 
@@ -393,9 +500,44 @@ pub fn front_matter<'f, T: serde::de::DeserializeOwned>(
 /// Parses one content file by where it sits. What a confidential record
 /// may not publish is withheld here, for every kind (`Record::withhold`).
 pub fn parse_file(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
-    let (mut parsed, diagnostics) = parse_by_place(file);
+    let (mut parsed, mut diagnostics) = parse_by_place(file);
+    diagnostics.extend(history_before_date(&parsed));
     parsed.withhold_confidential();
     (parsed, diagnostics)
+}
+
+/// A warning for each change or withdrawal dated before the record's own
+/// date: a record cannot change before it exists, so one of the dates is
+/// likely a slip. A warning, not an error, because sources do sometimes
+/// date a correction oddly and the site must still say what they say.
+fn history_before_date(parsed: &Parsed) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (meta, date) in parsed.dated() {
+        let Some(own) = date else { continue };
+        let dated = meta
+            .changes
+            .iter()
+            .map(|c| ("change", c.date, &c.span))
+            .chain(
+                meta.withdrawn
+                    .iter()
+                    .map(|w| ("withdrawal", w.date, &w.span)),
+            );
+        for (what, when, span) in dated.filter(|(_, when, _)| *when < own) {
+            out.push(
+                Diagnostic::warning(
+                    Some(span.clone()),
+                    format!(
+                        "this {what} is dated {}, before the record's own date ({})",
+                        when.long(),
+                        own.long()
+                    ),
+                )
+                .with_help("check both dates against the source: a record is changed or withdrawn after the date it carries"),
+            );
+        }
+    }
+    out
 }
 
 fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {

@@ -61,6 +61,9 @@ struct Raw {
     aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
+    changes: Vec<super::RawChange>,
+    withdrawn: Option<super::RawWithdrawn>,
+    #[serde(default)]
     related: Vec<Spanned<String>>,
 }
 
@@ -172,6 +175,8 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         draft: raw.draft,
         aliases: raw.aliases,
         updated: raw.updated,
+        changes: raw.changes,
+        withdrawn: raw.withdrawn,
         related: raw.related,
     };
     cx.finish_meta(&mut meta, &common);

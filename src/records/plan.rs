@@ -31,6 +31,9 @@ struct RawPlan {
     aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
     #[serde(default)]
+    changes: Vec<super::RawChange>,
+    withdrawn: Option<super::RawWithdrawn>,
+    #[serde(default)]
     related: Vec<Spanned<String>>,
 }
 
@@ -190,6 +193,8 @@ pub fn parse_plan(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         draft: raw.draft,
         aliases: raw.aliases,
         updated: raw.updated,
+        changes: raw.changes,
+        withdrawn: raw.withdrawn,
         related: raw.related,
     };
     cx.finish_meta(&mut meta, &common);
@@ -221,6 +226,9 @@ struct RawSection {
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
     updated: Option<Spanned<String>>,
+    #[serde(default)]
+    changes: Vec<super::RawChange>,
+    withdrawn: Option<super::RawWithdrawn>,
     #[serde(default)]
     related: Vec<Spanned<String>>,
 }
@@ -254,6 +262,8 @@ pub fn parse_section(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         draft: raw.draft,
         aliases: raw.aliases,
         updated: raw.updated,
+        changes: raw.changes,
+        withdrawn: raw.withdrawn,
         related: raw.related,
     };
     cx.finish_meta(&mut meta, &common);

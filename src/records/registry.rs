@@ -159,6 +159,15 @@ macro_rules! kinds {
                 out
             }
 
+            /// Each record the file holds (not nested ones) with the date
+            /// it carries itself.
+            pub fn dated(&self) -> Vec<(&Meta, Option<Date>)> {
+                match self {
+                    $(Parsed::$variant(items) => items.iter().map(|x| (x.meta(), x.date())).collect(),)*
+                    Parsed::Series(_) | Parsed::Nothing => Vec::new(),
+                }
+            }
+
             /// Withholds what a confidential record may not publish
             /// (`Record::withhold`), for every kind alike.
             pub fn withhold_confidential(&mut self) {

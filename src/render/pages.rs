@@ -76,8 +76,10 @@ fn record_job(
     crumbs: Vec<(String, String)>,
     extra: Value,
 ) -> PageJob {
+    let history = history(site, meta, &record);
     let mut context = json!({
         "record": record,
+        "history": history,
         "backlinks": grouped(site.backlinks_of(meta)),
         "cite_url": site.config.absolute(&meta.url),
     });
@@ -91,6 +93,37 @@ fn record_job(
         breadcrumbs: crumbs,
         context,
     }
+}
+
+/// What a record's page says of its history (`macros/history.html` and
+/// the withdrawal banner in `base.html`): when it was published, when last
+/// updated, its changes newest first, and its withdrawal. Null for a
+/// record whose source states no change, update or withdrawal, so a page
+/// shows no history it does not have. "Published" is a decision's
+/// publication date (its own date is the day it was signed, so without a
+/// stated publication date there is no "Published"), else the record's
+/// own date.
+fn history(site: &Site, meta: &Meta, record: &Value) -> Value {
+    if meta.changes.is_empty() && meta.updated.is_none() && meta.withdrawn.is_none() {
+        return Value::Null;
+    }
+    let published = match meta.kind {
+        Kind::Decision => record["date_published"].clone(),
+        _ => json!(site.entry(meta.kind, &meta.key).and_then(|e| e.date)),
+    };
+    json!({
+        "published": published,
+        "last_updated": meta.last_updated(),
+        "changes": meta.changes,
+        "withdrawn": meta.withdrawn,
+    })
+}
+
+/// Whether a record is shown in lists (kind lists, browsing, the home
+/// page): every record but a withdrawn one, which keeps its page, its
+/// search entry, its open-data row and its feed entries.
+fn listed(meta: &Meta) -> bool {
+    meta.withdrawn.is_none()
 }
 
 fn crumb(title: &str, url: &str) -> (String, String) {
@@ -190,7 +223,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         "plans.html",
         "Plans",
         json!({
-            "items": r.plans.iter().map(|p| to_value(p, site)).collect::<Vec<_>>(),
+            "items": r.plans.iter().filter(|p| listed(&p.meta)).map(|p| to_value(p, site)).collect::<Vec<_>>(),
         }),
     ));
     for (i, s) in r.sections.iter().enumerate() {
@@ -345,7 +378,7 @@ fn commitment_and_metric_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         jobs.push(job);
     }
     jobs.push(list_job("commitments/", "commitments.html", "Commitments", json!({
-        "groups": by_section(site, |s| r.commitments.iter().filter(|c| c.section.target.key == s).map(|c| summary(&c.meta, c.text.inline_html())).collect()),
+        "groups": by_section(site, |s| r.commitments.iter().filter(|c| c.section.target.key == s && listed(&c.meta)).map(|c| summary(&c.meta, c.text.inline_html())).collect()),
         "count": r.commitments.len(),
     })));
     for m in &r.metrics {
@@ -360,7 +393,7 @@ fn commitment_and_metric_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         ));
     }
     jobs.push(list_job("metrics/", "metrics.html", "Metrics", json!({
-        "groups": by_section(site, |s| r.metrics.iter().filter(|m| m.section.target.key == s).map(|m| {
+        "groups": by_section(site, |s| r.metrics.iter().filter(|m| m.section.target.key == s && listed(&m.meta)).map(|m| {
             let mut v = summary(&m.meta, &m.name);
             v["target"] = json!(m.target);
             v["latest"] = json!(m.series.last().map(|p| format!("{} ({})", p.value_text, p.period_label)));
@@ -399,7 +432,7 @@ fn grants_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         "grants-index.html",
         "Grants",
         json!({
-            "items": r.grants.iter().map(|g| json!({
+            "items": r.grants.iter().filter(|g| listed(&g.meta)).map(|g| json!({
                 "title": g.meta.title, "url": g.meta.url, "financial_year": g.financial_year,
                 "rows": g.rows.len(), "unit": g.unit_label, "note": g.total.note,
             })).collect::<Vec<_>>(),
@@ -434,7 +467,8 @@ fn decision_jobs(
     }));
     if lists {
         let mut by_year: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for d in &r.decisions {
+        let shown: Vec<_> = r.decisions.iter().filter(|d| listed(&d.meta)).collect();
+        for d in &shown {
             let year = d
                 .date()
                 .map(|x| x.year().to_string())
@@ -453,7 +487,7 @@ fn decision_jobs(
             "decisions/",
             "decisions.html",
             "Decisions",
-            json!({"years": years, "count": r.decisions.len()}),
+            json!({"years": years, "count": shown.len()}),
         ));
     }
 }
@@ -510,8 +544,8 @@ fn document_jobs(
     }
     if lists {
         jobs.push(list_job("panel/", "panel-index.html", "Police and Crime Panel", json!({
-            "documents": r.panel.iter().map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
-            "responses": r.responses.iter().map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
+            "documents": r.panel.iter().filter(|p| listed(&p.meta)).map(|p| json!({"title": p.meta.title, "url": p.meta.url, "date": p.date, "type": p.type_label})).collect::<Vec<_>>(),
+            "responses": r.responses.iter().filter(|x| listed(&x.meta)).map(|x| json!({"title": x.meta.title, "url": x.meta.url, "date": x.date})).collect::<Vec<_>>(),
         })));
         jobs.push(simple_list(
             site,
@@ -797,7 +831,7 @@ fn simple_list(
         title,
         json!({
             "intro": intro,
-            "items": items.iter().map(|(m, d)| json!({"title": m.title, "url": m.url, "date": d, "kind_label": m.kind_label})).collect::<Vec<_>>(),
+            "items": items.iter().filter(|(m, _)| listed(m)).map(|(m, d)| json!({"title": m.title, "url": m.url, "date": d, "kind_label": m.kind_label})).collect::<Vec<_>>(),
         }),
     )
 }
@@ -817,12 +851,12 @@ fn meetings_list(site: &Site, info: &crate::types::KindInfo) -> PageJob {
     let meetings = &site.records.meetings;
     let mut upcoming: Vec<_> = meetings
         .iter()
-        .filter(|m| m.status == Status::Scheduled)
+        .filter(|m| m.status == Status::Scheduled && listed(&m.meta))
         .collect();
     upcoming.sort_by_key(|m| (m.date.is_none(), m.date));
     let mut past: Vec<_> = meetings
         .iter()
-        .filter(|m| m.status != Status::Scheduled)
+        .filter(|m| m.status != Status::Scheduled && listed(&m.meta))
         .collect();
     past.sort_by_key(|m| (m.date.is_none(), std::cmp::Reverse(m.date)));
     let group = |heading: &str, id: &str, empty: &str, list: Vec<&crate::records::Meeting>| json!({"heading": heading, "id": id, "empty": empty, "items": list.into_iter().map(item).collect::<Vec<_>>()});
@@ -875,7 +909,7 @@ fn browse_jobs(site: &Site) -> Vec<PageJob> {
     let mut dated: BTreeMap<(Kind, i16), Vec<&Meta>> = BTreeMap::new();
     let mut undated: BTreeMap<Kind, Vec<&Meta>> = BTreeMap::new();
     let years = record_years(site);
-    for meta in site.records.metas() {
+    for meta in site.records.metas().into_iter().filter(|m| listed(m)) {
         match years.get(&(meta.kind, meta.key.as_str())) {
             Some(&y) => dated.entry((meta.kind, y)).or_default().push(meta),
             None => undated.entry(meta.kind).or_default().push(meta),
@@ -953,6 +987,7 @@ fn home_job(site: &Site) -> PageJob {
     let latest: Vec<Value> = r
         .decisions
         .iter()
+        .filter(|d| listed(&d.meta))
         .take(5)
         .map(|d| json!({"title": d.meta.title, "url": d.meta.url, "number": d.number, "date": d.date()}))
         .collect();
@@ -970,7 +1005,7 @@ fn home_job(site: &Site) -> PageJob {
             "sections": plan.map(|p| r.sections.iter().filter(|s| s.plan == p.meta.key).map(|s| json!({"title": s.meta.title, "url": s.meta.url, "number": s.number})).collect::<Vec<_>>()).unwrap_or_default(),
             "counts": {
                 "commitments": r.commitments.len(), "metrics": r.metrics.len(),
-                "grants": r.grants.iter().map(|g| g.rows.len()).sum::<usize>(), "decisions": r.decisions.len(),
+                "grants": r.grants.iter().map(|g| g.rows.len()).sum::<usize>(), "decisions": r.decisions.iter().filter(|d| listed(&d.meta)).count(),
                 "panel": r.panel.len() + r.responses.len(), "papers": r.papers.len(), "variations": r.variations.len(),
             },
             "latest_decisions": latest,

@@ -18,6 +18,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/base.html",
     "templates/macros/backlinks.html",
     "templates/macros/cite.html",
+    "templates/macros/history.html",
     "templates/macros/timeline.html",
     "templates/macros/grants-table.html",
     "templates/home.html",

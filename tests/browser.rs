@@ -102,9 +102,10 @@ fn report_missing(test: &str, what: &str) {
 }
 
 /// A copy of the fixture site with a logo, a brand palette (the darkest
-/// that still passes the contrast guard), archive mode on and the records
-/// modelled on other Commissioners' documents: the theme's branded and
-/// archived pages, and those records' pages, must pass the same checks.
+/// that still passes the contrast guard), archive mode on, the records
+/// modelled on other Commissioners' documents, a change history and a
+/// withdrawn decision: the theme's branded and archived pages, and those
+/// records' pages, must pass the same checks.
 fn branded_copy(fixture: &Path) -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("plansite-branded-")
@@ -125,7 +126,30 @@ fn branded_copy(fixture: &Path) -> tempfile::TempDir {
     std::fs::write(&config, yaml).unwrap();
     std::fs::write(dir.path().join("content").join("logo.svg"), LOGO).unwrap();
     add_other_commissioners(dir.path());
+    add_history(dir.path());
     dir
+}
+
+/// Gives one decision of a copy of the fixture site a change history and
+/// withdraws another, so the history box and the withdrawal banner are
+/// checked too. Test content, not from any source.
+fn add_history(site: &Path) {
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = site.join("content/decisions").join(file);
+        let text = std::fs::read_to_string(&path).expect("fixture decision");
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "002-2025.md",
+        "date_signed: 2025-03-28\n",
+        "date_signed: 2025-03-28\nchanges:\n  - date: 2025-04-02\n    note: Test change, not from any source\n",
+    );
+    edit(
+        "001-2025.md",
+        "date_signed: 2025-02-01\n",
+        "date_signed: 2025-02-01\nwithdrawn:\n  date: 2025-03-01\n  reason: Test reason, not from any source\n",
+    );
 }
 
 /// Adds the records modelled on other Commissioners' documents (each file

@@ -141,6 +141,12 @@ fn a_withdrawn_decision_keeps_its_page_and_leaves_the_lists() {
     );
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    // Its status says so too, never "Published" under the banner.
+    let page = read(out.path(), "decisions/001-2025/index.html");
+    assert!(
+        page.contains("<span class=\"status status-withdrawn\">Withdrawn</span>"),
+        "{page}"
+    );
 
     let page = read(out.path(), "decisions/001-2025/index.html");
     assert!(

@@ -7,8 +7,6 @@
 mod common;
 use common::*;
 
-use std::process::Command;
-
 const REPORT: &str = "content/performance/2025-q3.md";
 const PAGE: &str = "performance/2025-q3/index.html";
 
@@ -120,22 +118,11 @@ fn a_report_is_in_the_open_data_and_found_by_search() {
         "records.json has no performance report"
     );
     assert!(read(out.path(), "records.csv").contains("performance/2025-q3/"));
-    let o = Command::new("node")
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs"))
-        .arg(out.path())
-        .arg("performance against the plan")
-        .output()
-        .expect("node runs the search client");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let results: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let urls: Vec<&str> = results[0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(5)
-        .filter_map(|r| r["url"].as_str())
-        .collect();
-    assert!(urls.contains(&"performance/2025-q3/"), "{results}");
+    let urls = search_urls(out.path(), "performance against the plan");
+    assert!(
+        urls.iter().take(5).any(|u| u == "performance/2025-q3/"),
+        "{urls:?}"
+    );
 }
 
 #[test]

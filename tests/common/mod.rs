@@ -270,3 +270,22 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// The addresses the site's search client finds for `query`, best first,
+/// running `tests/search/query.cjs` under node against a built site.
+pub fn search_urls(out: &Path, query: &str) -> Vec<String> {
+    let o = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs"))
+        .arg(out)
+        .arg(query)
+        .output()
+        .expect("node runs the search client");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    results[0]["results"]
+        .as_array()
+        .expect("a list of results")
+        .iter()
+        .filter_map(|r| r["url"].as_str().map(String::from))
+        .collect()
+}

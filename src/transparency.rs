@@ -63,18 +63,27 @@ pub fn paragraphs() -> Vec<&'static str> {
         .collect()
 }
 
+/// A record still in force: a withdrawn one no longer meets an item.
+fn live(meta: &crate::records::Meta) -> bool {
+    meta.withdrawn.is_none()
+}
+
 /// What the site's records show for an item: a link to the list and how
 /// many records, or nothing.
 fn found(site: &Site, finder: Finder) -> Option<(String, String, usize)> {
     let r = &site.records;
     let (url, label, count) = match finder {
-        Finder::Budgets => ("budgets/", "Budgets", r.budgets.len()),
+        Finder::Budgets => (
+            "budgets/",
+            "Budgets",
+            r.budgets.iter().filter(|b| live(&b.meta)).count(),
+        ),
         Finder::BudgetIncome => (
             "budgets/",
             "Budgets: income tables",
             r.budgets
                 .iter()
-                .filter(|b| b.has_flow(crate::records::budget::Flow::Income))
+                .filter(|b| live(&b.meta) && b.has_flow(crate::records::budget::Flow::Income))
                 .count(),
         ),
         Finder::BudgetExpenditure => (
@@ -82,29 +91,54 @@ fn found(site: &Site, finder: Finder) -> Option<(String, String, usize)> {
             "Budgets: expenditure tables",
             r.budgets
                 .iter()
-                .filter(|b| b.has_flow(crate::records::budget::Flow::Expenditure))
+                .filter(|b| live(&b.meta) && b.has_flow(crate::records::budget::Flow::Expenditure))
                 .count(),
         ),
-        Finder::Precepts => ("precepts/", "Precepts", r.precepts.len()),
-        Finder::Grants => (Kind::Grants.info().index, "Grants tables", r.grants.len()),
+        Finder::Precepts => (
+            "precepts/",
+            "Precepts",
+            r.precepts.iter().filter(|p| live(&p.meta)).count(),
+        ),
+        Finder::Grants => (
+            Kind::Grants.info().index,
+            "Grants tables",
+            r.grants.iter().filter(|g| live(&g.meta)).count(),
+        ),
         Finder::Meetings => (
             "meetings/",
             "Meetings",
-            r.meetings.iter().filter(|m| m.date.is_some()).count(),
+            r.meetings
+                .iter()
+                .filter(|m| live(&m.meta) && m.date.is_some())
+                .count(),
         ),
         Finder::Agendas if r.meetings.iter().any(|m| !m.agenda.is_empty()) => (
             "meetings/",
             "Meetings with their agendas and papers",
-            r.meetings.iter().filter(|m| !m.agenda.is_empty()).count(),
+            r.meetings
+                .iter()
+                .filter(|m| live(&m.meta) && !m.agenda.is_empty())
+                .count(),
         ),
         // Papers published without a meeting record of their own.
-        Finder::Agendas => (Kind::Paper.info().index, "Meeting papers", r.papers.len()),
+        Finder::Agendas => (
+            Kind::Paper.info().index,
+            "Meeting papers",
+            r.papers.iter().filter(|p| live(&p.meta)).count(),
+        ),
         Finder::Minutes => (
             "meetings/",
             "Meetings with their minutes",
-            r.meetings.iter().filter(|m| m.has_minutes()).count(),
+            r.meetings
+                .iter()
+                .filter(|m| live(&m.meta) && m.has_minutes())
+                .count(),
         ),
-        Finder::Decisions => (Kind::Decision.info().index, "Decisions", r.decisions.len()),
+        Finder::Decisions => (
+            Kind::Decision.info().index,
+            "Decisions",
+            r.decisions.iter().filter(|d| live(&d.meta)).count(),
+        ),
     };
     (count > 0).then(|| (url.to_string(), label.to_string(), count))
 }

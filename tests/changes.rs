@@ -141,6 +141,12 @@ fn a_withdrawn_decision_keeps_its_page_and_leaves_the_lists() {
     );
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    // It no longer counts among the decisions that meet the Order's 5(d).
+    let sio = read(out.path(), "transparency/index.html");
+    assert!(
+        sio.contains("Decisions</a> <span class=\"meta\">(3 on this site)</span>"),
+        "{sio}"
+    );
     // Its status says so too, never "Published" under the banner.
     let page = read(out.path(), "decisions/001-2025/index.html");
     assert!(

@@ -28,6 +28,10 @@ pub fn run(site: &mut Site) -> Vec<Diagnostic> {
         &mut site.records.performance,
         &site.config.grades,
     ));
+    out.extend(crate::records::commitment::statuses(
+        &mut site.records.commitments,
+        &site.config.commitment_statuses,
+    ));
     out
 }
 

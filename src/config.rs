@@ -43,6 +43,9 @@ struct Raw {
     /// The grades performance reports give indicators, in the site's order.
     #[serde(default)]
     grades: Vec<RawGrade>,
+    /// The statuses a commitment can have, in the site's order; the
+    /// default set (`DEFAULT_STATUSES`) when absent.
+    commitment_statuses: Option<Vec<RawGrade>>,
     /// Where each item of the Specified Information Order is published,
     /// when the site's records do not show it (`crate::transparency`).
     /// Present, even empty, the site has its `/transparency/` page.
@@ -88,13 +91,59 @@ struct RawGrade {
     meaning: Option<String>,
 }
 
-/// One grade of the site's scale: `green`, shown as "Green", meaning
-/// "On track". Its label is always shown in words, never as colour alone.
+/// One step of a scale the site declares: a performance grade (`green`,
+/// shown as "Green", meaning "On track") or a commitment status. Its label
+/// is always shown in words, never as colour alone.
 #[derive(Debug, Clone, Serialize)]
 pub struct Grade {
     pub id: String,
     pub label: String,
     pub meaning: Option<String>,
+}
+
+/// The statuses a commitment can have when `site.yaml` declares none:
+/// those of the Government of Canada's mandate letter tracker
+/// (`reference/domain.md`), with "no progress reported" for a commitment
+/// no update has reached.
+pub const DEFAULT_STATUSES: &[(&str, &str)] = &[
+    ("not-reported", "No progress reported yet"),
+    ("on-track", "On track"),
+    ("with-challenges", "Under way, with challenges"),
+    ("completed", "Completed"),
+    ("completed-modified", "Completed, modified"),
+    ("not-pursued", "Not being pursued"),
+];
+
+/// A scale's steps as declared, each id checked: lower case, and not
+/// declared twice (`what` is "grade" or "status").
+fn scale(
+    raw: Vec<RawGrade>,
+    what: &str,
+    help: &str,
+    span: &dyn Fn(&Spanned<String>) -> Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Grade> {
+    let mut out: Vec<Grade> = Vec::new();
+    for g in raw {
+        let id = g.id.value.trim().to_string();
+        let problem = if !crate::types::valid_id(&id) {
+            Some(format!("`{id}` cannot be a {what}'s id"))
+        } else if out.iter().any(|x| x.id == id) {
+            Some(format!("the {what} `{id}` is declared twice"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(Diagnostic::error(Some(span(&g.id)), problem).with_help(help));
+            continue;
+        }
+        out.push(Grade {
+            id,
+            label: g.label,
+            meaning: g.meaning,
+        });
+    }
+    out
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,6 +289,9 @@ pub struct SiteConfig {
     pub decision_numbers: crate::types::NumberScheme,
     /// `grades` from site.yaml: the scale performance reports grade on.
     pub grades: Vec<Grade>,
+    /// `commitment_statuses` from site.yaml, or `DEFAULT_STATUSES`: the
+    /// statuses a commitment and its updates may give, in order.
+    pub commitment_statuses: Vec<Grade>,
     /// `specified_information` from site.yaml: `None` when the site has no
     /// `/transparency/` page.
     pub specified_information: Option<Vec<Specified>>,
@@ -433,28 +485,30 @@ pub fn parse(
                 .with_help("give the full address the site will be published at, e.g. https://www.example-pcc.gov.uk/police-and-crime-plan/"),
         );
     }
-    let mut grades: Vec<Grade> = Vec::new();
-    for g in raw.grades {
-        let id = g.id.value.trim().to_string();
-        let problem = if !crate::types::valid_id(&id) {
-            Some(format!("`{id}` cannot be a grade's id"))
-        } else if grades.iter().any(|x| x.id == id) {
-            Some(format!("the grade `{id}` is declared twice"))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            diagnostics.push(Diagnostic::error(Some(span(&g.id)), problem).with_help(
-                "give each grade its own id in lower case letters, digits and `-`, e.g. `green`; the reports name grades by id",
-            ));
-            continue;
-        }
-        grades.push(Grade {
-            id,
-            label: g.label,
-            meaning: g.meaning,
-        });
-    }
+    let grades = scale(
+        raw.grades,
+        "grade",
+        "give each grade its own id in lower case letters, digits and `-`, e.g. `green`; the reports name grades by id",
+        &span,
+        &mut diagnostics,
+    );
+    let commitment_statuses = match raw.commitment_statuses {
+        Some(raw) => scale(
+            raw,
+            "status",
+            "give each status its own id in lower case letters, digits and `-`, e.g. `in-progress`; commitments name statuses by id",
+            &span,
+            &mut diagnostics,
+        ),
+        None => DEFAULT_STATUSES
+            .iter()
+            .map(|(id, label)| Grade {
+                id: id.to_string(),
+                label: label.to_string(),
+                meaning: None,
+            })
+            .collect(),
+    };
     let specified_information = raw
         .specified_information
         .map(|entries| specified(entries, &span, &mut diagnostics));
@@ -524,6 +578,7 @@ pub fn parse(
         search_synonyms: raw.search_synonyms,
         decision_numbers: raw.decision_numbers,
         grades,
+        commitment_statuses,
         transparency: specified_information.is_some(),
         specified_information,
     })

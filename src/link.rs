@@ -578,6 +578,7 @@ fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> 
         (Relation::ReportsOn, _) => "Annual reports on it",
         (Relation::Grades, _) => "Performance reports on it",
         (Relation::PresentedTo, _) => "Reports presented to it",
+        (Relation::Evidence, _) => "Commitments it shows progress on",
         (Relation::Mentions, Kind::Decision) => "Mentioned in decisions",
         (Relation::Mentions, Kind::Panel) => "Mentioned in Panel documents",
         (Relation::Mentions, Kind::Response) => "Mentioned in responses",

@@ -52,6 +52,8 @@ pub enum Relation {
     Grades,
     /// A report was presented to a meeting.
     PresentedTo,
+    /// A commitment's progress update cites a record as evidence.
+    Evidence,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -915,6 +915,15 @@ impl Period {
         &self.written
     }
 
+    /// The last day it covers: a dated update of the period sorts there.
+    pub(crate) fn last_day(&self) -> Date {
+        let (y, m, len) = self.key;
+        let after = m - 1 + len;
+        let first_after =
+            jiff::civil::date((y + (after / 12) as i32) as i16, (after % 12 + 1) as i8, 1);
+        Date(first_after.yesterday().unwrap_or(first_after))
+    }
+
     /// How many months it covers: 1, 3 or 12.
     pub(crate) fn months(&self) -> u32 {
         self.key.2

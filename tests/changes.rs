@@ -278,3 +278,70 @@ fn a_commitment_with_updated_says_last_updated_once() {
     assert!(page.contains("Test change: status reviewed"), "{page}");
     assert!(!page.contains("Published <time"), "{page}");
 }
+
+/// Three progress updates of one commitment, written out of order; made up
+/// for the tests, not from any source.
+const THREE_UPDATES: &str = "  updates:
+    - date: 2025-06-30
+      status: on-track
+      note: Work began with the force.
+    - date: 2026-03-31
+      status: completed
+      note: The work is done.
+      evidence: [\"decision 001/2025\"]
+    - period: 2025/26 Q3
+      status: with-challenges
+      note: Recruitment fell behind.
+";
+
+#[test]
+fn a_commitments_status_is_its_newest_updates_and_the_open_data_says_when() {
+    let site = copy_fixture();
+    edit(
+        site.path(),
+        "content/commitments/section-1.yaml",
+        "  status: on-track\n",
+        THREE_UPDATES,
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = read(out.path(), "records.csv");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("commitment,reduce-burglary,"))
+        .unwrap_or_else(|| panic!("no commitment row in {csv}"));
+    assert!(row.contains("2026-03-31"), "{row}");
+    assert!(row.contains("Completed"), "{row}");
+    let page = read(out.path(), "commitments/reduce-burglary/index.html");
+    assert!(page.contains("Completed"), "{page}");
+}
+
+#[test]
+fn an_unknown_status_and_a_status_the_updates_contradict_are_errors() {
+    let err = broken_build(|root| {
+        edit(
+            root,
+            "content/commitments/section-1.yaml",
+            "  status: on-track\n",
+            "  status: on-trak\n",
+        )
+    });
+    assert!(
+        err.contains("`on-trak` is not a commitment status this site declares"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `on-track`?"), "{err}");
+    let err = broken_build(|root| {
+        edit(
+            root,
+            "content/commitments/section-1.yaml",
+            "  status: on-track\n",
+            &format!("  status: on-track\n{THREE_UPDATES}"),
+        )
+    });
+    assert!(
+        err.contains("`status: on-track` differs from the newest update's status `completed`"),
+        "{err}"
+    );
+}

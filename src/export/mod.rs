@@ -356,7 +356,8 @@ fn infos(site: &Site) -> Vec<Info<'_>> {
         ..plain(&v.meta)
     }));
     out.extend(r.commitments.iter().map(|c| Info {
-        status: Some(c.status_label),
+        date: c.status_since.as_ref().and_then(|w| w.day()),
+        status: Some(c.status_label.as_str()),
         full_text: Some(c.source_text.as_str()),
         ..plain(&c.meta)
     }));

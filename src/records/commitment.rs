@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::load::SourceFile;
 use crate::markdown::Settings;
 use crate::refs::{Ref, Relation};
-use crate::types::{Date, Kind, PERIOD_FORMS, Period};
+use crate::types::{Date, Kind, Period};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -253,18 +253,9 @@ fn updates(cx: &mut Cx<'_>, raw: &[Spanned<RawUpdate>]) -> Vec<Update> {
         let u = &u.value;
         let when = match (&u.date, &u.period) {
             (Some(d), None) => cx.date(&Some(d.clone())).map(When::Day),
-            (None, Some(p)) => match Period::parse(&p.value) {
-                Some(p) => Some(When::Period(p)),
-                None => {
-                    let span = cx.span(p);
-                    cx.error(
-                        span,
-                        format!("`{}` is not a period", p.value),
-                        format!("write the period as one of: {PERIOD_FORMS}"),
-                    );
-                    None
-                }
-            },
+            (None, Some(p)) => cx
+                .period(p, "the period the update reports on")
+                .map(When::Period),
             (Some(d), Some(_)) => {
                 let span = cx.span(d);
                 cx.error(

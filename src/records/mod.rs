@@ -46,7 +46,7 @@ use crate::load::{
 };
 use crate::markdown::{self, Rendered, Settings};
 use crate::refs::{Ref, Relation, parse_reference, typed_reference};
-use crate::types::{Date, Decimal, Kind, Money, MoneyUnit, valid_id};
+use crate::types::{Date, Decimal, Kind, Money, MoneyUnit, PERIOD_FORMS, Period, valid_id};
 
 pub use annual_report::AnnualReport;
 pub use budget::Budget;
@@ -252,6 +252,21 @@ impl<'a> Cx<'a> {
                 None
             }
         }
+    }
+
+    /// A reporting period (`2023/24 Q3`, `March 2024`, …); one that does not
+    /// parse is an error at its place, its help saying `write WHAT as …`.
+    pub fn period(&mut self, value: &Spanned<String>, what: &str) -> Option<Period> {
+        let period = Period::parse(&value.value);
+        if period.is_none() {
+            let span = self.span(value);
+            self.error(
+                span,
+                format!("`{}` is not a period", value.value),
+                format!("write {what} as {PERIOD_FORMS}"),
+            );
+        }
+        period
     }
 
     pub fn id(&mut self, value: &Spanned<String>) -> String {

@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::load::SourceFile;
 use crate::markdown::Settings;
 use crate::refs::{Ref, Relation};
-use crate::types::{Date, Decimal, Kind, PERIOD_FORMS, Period};
+use crate::types::{Date, Decimal, Kind, Period};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,15 +108,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let mut cx = Cx::new(&file.path, fm.yaml_line);
     let id = cx.id(&raw.id);
     let date = cx.date(&raw.date);
-    let period = Period::parse(&raw.period.value);
-    if period.is_none() {
-        let span = cx.span(&raw.period);
-        cx.error(
-            span,
-            format!("`{}` is not a period", raw.period.value),
-            format!("write the period the report covers as {PERIOD_FORMS}"),
-        );
-    }
+    let period = cx.period(&raw.period, "the period the report covers");
     let presented_to = raw
         .presented_to
         .as_ref()

@@ -127,6 +127,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("accessibility/index.html", "the accessibility statement"),
     ("data/index.html", "the Open data page"),
     ("transparency/index.html", "the Specified Information page"),
+    ("progress/index.html", "the progress page"),
     ("404.html", "the page-not-found page"),
     ("_headers", "the HTTP headers file"),
 ];

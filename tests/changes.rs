@@ -268,8 +268,8 @@ fn a_commitment_with_updated_says_last_updated_once() {
     edit(
         site.path(),
         "content/commitments/section-1.yaml",
-        "  status: on-track",
-        "  status: on-track\n  updated: 2025-07-01\n  changes:\n    - date: 2025-07-01\n      note: \"Test change: status reviewed\"",
+        "  subsection: burglary\n  updates:",
+        "  subsection: burglary\n  updated: 2025-07-01\n  changes:\n    - date: 2025-07-01\n      note: \"Test change: status reviewed\"\n  updates:",
     );
     let o = build(site.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
@@ -278,6 +278,14 @@ fn a_commitment_with_updated_says_last_updated_once() {
     assert!(page.contains("Test change: status reviewed"), "{page}");
     assert!(!page.contains("Published <time"), "{page}");
 }
+
+/// The fixture's second commitment, which has no updates.
+const REPEAT_VICTIMS: &str = "- id: support-repeat-victims
+  text: I will make sure repeat victims of burglary are offered support.
+  plan: 2025-2029
+  section: section-1
+  subsection: burglary
+";
 
 /// Three progress updates of one commitment, written out of order; made up
 /// for the tests, not from any source.
@@ -300,8 +308,8 @@ fn a_commitments_status_is_its_newest_updates_and_the_open_data_says_when() {
     edit(
         site.path(),
         "content/commitments/section-1.yaml",
-        "  status: on-track\n",
-        THREE_UPDATES,
+        REPEAT_VICTIMS,
+        &format!("{REPEAT_VICTIMS}{THREE_UPDATES}"),
     );
     let out = tempfile::tempdir().unwrap();
     let o = build(site.path(), out.path());
@@ -309,11 +317,11 @@ fn a_commitments_status_is_its_newest_updates_and_the_open_data_says_when() {
     let csv = read(out.path(), "records.csv");
     let row = csv
         .lines()
-        .find(|l| l.starts_with("commitment,reduce-burglary,"))
+        .find(|l| l.starts_with("commitment,support-repeat-victims,"))
         .unwrap_or_else(|| panic!("no commitment row in {csv}"));
     assert!(row.contains("2026-03-31"), "{row}");
     assert!(row.contains("Completed"), "{row}");
-    let page = read(out.path(), "commitments/reduce-burglary/index.html");
+    let page = read(out.path(), "commitments/support-repeat-victims/index.html");
     assert!(page.contains("Completed"), "{page}");
 }
 
@@ -323,8 +331,8 @@ fn an_unknown_status_and_a_status_the_updates_contradict_are_errors() {
         edit(
             root,
             "content/commitments/section-1.yaml",
-            "  status: on-track\n",
-            "  status: on-trak\n",
+            "      status: on-track\n",
+            "      status: on-trak\n",
         )
     });
     assert!(
@@ -336,8 +344,8 @@ fn an_unknown_status_and_a_status_the_updates_contradict_are_errors() {
         edit(
             root,
             "content/commitments/section-1.yaml",
-            "  status: on-track\n",
-            &format!("  status: on-track\n{THREE_UPDATES}"),
+            REPEAT_VICTIMS,
+            &format!("{REPEAT_VICTIMS}  status: on-track\n{THREE_UPDATES}"),
         )
     });
     assert!(

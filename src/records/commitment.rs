@@ -131,7 +131,8 @@ pub struct Update {
     pub previous_label: Option<String>,
     pub note: Option<Md>,
     pub evidence: Vec<Ref>,
-    /// `update-2025-03-31` (a second one that day `-2`), for links.
+    /// `update-2025-03-31` or `update-2025-q3` (a second one for the same
+    /// day or period `-2`), for links.
     pub anchor: String,
 }
 
@@ -289,16 +290,18 @@ fn updates(cx: &mut Cx<'_>, raw: &[Spanned<RawUpdate>]) -> Vec<Update> {
             .collect();
         let status = u.status.as_ref().map(|s| status_ref(cx, s));
         let Some(when) = when else { continue };
-        let day = when.sort_day().iso();
+        // From the date or period as written, so a period update's
+        // address names no day the source does not state.
+        let written = crate::text::slug(&when.written());
         let n = out
             .iter()
-            .filter(|x| x.when.sort_day().iso() == day)
+            .filter(|x| crate::text::slug(&x.when.written()) == written)
             .count()
             + 1;
         let anchor = if n == 1 {
-            format!("update-{day}")
+            format!("update-{written}")
         } else {
-            format!("update-{day}-{n}")
+            format!("update-{written}-{n}")
         };
         out.push(Update {
             when,

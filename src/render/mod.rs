@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod pages;
+pub mod progress;
 pub mod theme;
 
 use serde_json::{Value, json};

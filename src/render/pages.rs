@@ -122,7 +122,7 @@ fn history(site: &Site, meta: &Meta, record: &Value) -> Value {
 /// Whether a record is shown in lists (kind lists, browsing, the home
 /// page): every record but a withdrawn one, which keeps its page, its
 /// search entry, its open-data row and its feed entries.
-fn listed(meta: &Meta) -> bool {
+pub(super) fn listed(meta: &Meta) -> bool {
     meta.withdrawn.is_none()
 }
 
@@ -239,7 +239,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
                 let here = |sec: &crate::refs::Ref| in_section(sec) && sec.target.fragment.as_deref() == Some(h.id.as_str());
                 json!({
                     "id": h.id, "title": h.text,
-                    "commitments": r.commitments.iter().filter(|c| here(&c.section)).map(|c| summary(&c.meta, c.text.inline_html())).collect::<Vec<_>>(),
+                    "commitments": r.commitments.iter().filter(|c| here(&c.section)).map(commitment_summary).collect::<Vec<_>>(),
                     "metrics": r.metrics.iter().filter(|m| here(&m.section)).map(|m| summary(&m.meta, &m.name)).collect::<Vec<_>>(),
                 })
             })
@@ -248,7 +248,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
             .commitments
             .iter()
             .filter(|c| in_section(&c.section) && c.section.target.fragment.is_none())
-            .map(|c| summary(&c.meta, c.text.inline_html()))
+            .map(commitment_summary)
             .collect();
         let prev = i
             .checked_sub(1)
@@ -293,6 +293,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
             json!({
                 "plan": plan.map(|p| json!({"title": p.meta.title, "url": p.meta.url})),
                 "subsections": subsections, "loose_commitments": loose,
+                "statuses": statuses_shown(site),
                 "body_parts": body_parts,
                 "grants_tables": other_tables,
                 "previous": link(prev), "next": link(next),
@@ -378,8 +379,9 @@ fn commitment_and_metric_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
         jobs.push(job);
     }
     jobs.push(list_job("commitments/", "commitments.html", "Commitments", json!({
-        "groups": by_section(site, |s| r.commitments.iter().filter(|c| c.section.target.key == s && listed(&c.meta)).map(|c| summary(&c.meta, c.text.inline_html())).collect()),
-        "count": r.commitments.len(),
+        "groups": by_section(site, |s| r.commitments.iter().filter(|c| c.section.target.key == s && listed(&c.meta)).map(commitment_summary).collect()),
+        "count": r.commitments.iter().filter(|c| listed(&c.meta)).count(),
+        "statuses": statuses_shown(site),
     })));
     for m in &r.metrics {
         let chart = chart::svg(m);
@@ -687,6 +689,16 @@ fn site_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
             context,
         ));
     }
+    if !site.records.commitments.is_empty() {
+        let mut context = super::progress::page(site);
+        resolve_refs(&mut context, site);
+        jobs.push(list_job(
+            super::progress::URL,
+            "progress.html",
+            "Progress on the plan",
+            context,
+        ));
+    }
     jobs.push(list_job(
         "data/",
         "data.html",
@@ -792,6 +804,32 @@ fn recommendation_titles(site: &Site, x: &crate::records::Response) -> BTreeMap<
 
 fn summary(meta: &Meta, text_html: &str) -> Value {
     json!({"title": meta.title, "url": meta.url, "id": meta.key, "html": text_html})
+}
+
+/// Whether lists show each commitment's status: only when the listed
+/// commitments' statuses differ. When all share one (every West Midlands
+/// commitment is "No progress reported yet"), the list says so once rather
+/// than on every line; `{vary, all}` with that one label as `all`.
+fn statuses_shown(site: &Site) -> Value {
+    let mut labels = site
+        .records
+        .commitments
+        .iter()
+        .filter(|c| listed(&c.meta))
+        .map(|c| c.status_label.as_str());
+    let first = labels.next();
+    let vary = labels.any(|l| Some(l) != first);
+    json!({"vary": vary, "all": if vary { None } else { first }})
+}
+
+/// A commitment in a list: its summary and its status now, with when that
+/// was reported.
+fn commitment_summary(c: &crate::records::Commitment) -> Value {
+    let mut v = summary(&c.meta, c.text.inline_html());
+    v["status"] = json!(c.status_label);
+    v["status_id"] = json!(c.status.as_ref().map(|s| &s.id));
+    v["status_since"] = json!(c.status_since);
+    v
 }
 
 /// Items grouped by the plan section they sit in, in plan order.
@@ -1004,7 +1042,9 @@ fn home_job(site: &Site) -> PageJob {
             "plan": plan.map(|p| json!({"title": p.meta.title, "url": p.meta.url, "period": p.period})),
             "sections": plan.map(|p| r.sections.iter().filter(|s| s.plan == p.meta.key).map(|s| json!({"title": s.meta.title, "url": s.meta.url, "number": s.number})).collect::<Vec<_>>()).unwrap_or_default(),
             "counts": {
-                "commitments": r.commitments.len(), "metrics": r.metrics.len(),
+                "commitments": r.commitments.iter().filter(|c| listed(&c.meta)).count(),
+                "updated": r.commitments.iter().filter(|c| listed(&c.meta) && !c.updates.is_empty()).count(),
+                "metrics": r.metrics.len(),
                 "grants": r.grants.iter().map(|g| g.rows.len()).sum::<usize>(), "decisions": r.decisions.iter().filter(|d| listed(&d.meta)).count(),
                 "panel": r.panel.len() + r.responses.len(), "papers": r.papers.len(), "variations": r.variations.len(),
             },

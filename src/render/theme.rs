@@ -27,6 +27,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/section.html",
     "templates/commitment.html",
     "templates/commitments.html",
+    "templates/progress.html",
     "templates/metric.html",
     "templates/metrics.html",
     "templates/grants.html",

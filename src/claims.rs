@@ -144,6 +144,7 @@ pub const DATA_FILES: &[(&str, &str)] = &[
         "the data file grants-360giving.json",
     ),
     ("metrics.csv", "the data file metrics.csv"),
+    ("commitments.csv", "the data file commitments.csv"),
     ("decisions.xml", "the feed decisions.xml"),
     ("records.xml", "the feed records.xml"),
     ("sitemap.xml", "the sitemap sitemap.xml"),

@@ -1,5 +1,6 @@
 //! Open data and machine-readable files: `records.json`/`.csv`,
-//! `grants.csv`, the 360Giving export (CSV and JSON), `metrics.csv`, the
+//! `grants.csv`, the 360Giving export (CSV and JSON), `metrics.csv`,
+//! `commitments.csv`, the
 //! Atom feeds `decisions.xml` and `records.xml`, `sitemap.xml`,
 //! `_redirects` and `datapackage.json` (the catalogue of them all).
 //!
@@ -10,6 +11,7 @@
 
 mod budgets;
 mod calendar;
+mod commitments;
 mod feeds;
 mod grants;
 mod metrics;
@@ -38,6 +40,7 @@ pub fn all(site: &Site) -> Vec<OutputFile> {
     files.extend(records::files(&cx));
     files.extend(grants::files(&cx));
     files.extend(metrics::files(&cx));
+    files.extend(commitments::files(&cx));
     files.extend(feeds::files(&cx));
     files.push(records::sitemap(&cx));
     files.push(redirects::file(&cx));
@@ -182,6 +185,15 @@ fn file_infos(cx: &Cx<'_>) -> Vec<FileInfo> {
             description: "One row for each published figure of each metric (metric, period, value, unit, target). A metric with no published figures yet has one row with its target and an empty period and value, so every metric of the plan is in the file.".into(),
             count: plural(metric_rows, "row", "rows"),
             columns: metrics::COLUMNS.to_vec(),
+        },
+        FileInfo {
+            path: commitments::PATH,
+            title: "Commitments and their progress",
+            format: "CSV",
+            media_type: "text/csv",
+            description: "One row for each progress update of each commitment, newest first (its day or reporting period, status, note and evidence), each with the commitment's status now and when it was reported. A commitment with no updates has one row with its status, so every commitment of the plan is in the file. Dates are only those the updates state: an update for a period has a period, not a day.".into(),
+            count: plural(commitments::count(cx), "row", "rows"),
+            columns: commitments::COLUMNS.to_vec(),
         },
         FileInfo {
             path: "decisions.xml",

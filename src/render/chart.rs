@@ -243,7 +243,7 @@ fn draw(metric: &Metric, layout: &Layout) -> Option<String> {
 
 /// Words into lines of at most `room` characters (a longer word has a line
 /// of its own).
-fn wrap(text: &str, room: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, room: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match lines.last_mut() {
@@ -299,5 +299,14 @@ mod tests {
             wrap("Target: no less than 50% of cases", 12),
             ["Target: no", "less than", "50% of cases"]
         );
+        assert_eq!(
+            wrap("Section 1: Rebuilding community policing", 20),
+            vec!["Section 1:", "Rebuilding community", "policing"]
+        );
+        assert_eq!(
+            wrap("Incomprehensibilities", 5),
+            vec!["Incomprehensibilities"]
+        );
+        assert!(wrap("", 10).is_empty());
     }
 }

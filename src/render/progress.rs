@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use super::chart::wrap;
 use super::pages::listed;
 use crate::link::Site;
 use crate::records::Commitment;
@@ -271,38 +272,5 @@ fn section_title(r: &Row<'_>) -> String {
     match r.number {
         Some(n) => format!("Section {n}: {}", r.title),
         None => r.title.clone(),
-    }
-}
-
-/// Words into lines of at most `width` characters (a longer word alone).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrapping_keeps_words_whole_and_lines_short() {
-        assert_eq!(
-            wrap("Section 1: Rebuilding community policing", 20),
-            vec!["Section 1:", "Rebuilding community", "policing"]
-        );
-        assert_eq!(
-            wrap("Incomprehensibilities", 5),
-            vec!["Incomprehensibilities"]
-        );
-        assert!(wrap("", 10).is_empty());
     }
 }

@@ -236,8 +236,23 @@ fn when_every_commitment_has_the_same_status_the_lists_say_it_once() {
         "{section}"
     );
     let progress = read(out.path(), "progress/index.html");
+    assert_eq!(
+        progress
+            .matches("No progress update has been published on this site yet.")
+            .count(),
+        1,
+        "said once, in the lead: {progress}"
+    );
     assert!(
-        progress.contains("No progress update has been published on this site yet."),
+        !progress.contains("Each commitment’s page has its updates"),
         "{progress}"
+    );
+    assert!(
+        !progress.contains("Recent updates"),
+        "no empty list of recent updates: {progress}"
+    );
+    assert!(
+        !progress.contains(">All</th>"),
+        "one status column needs no total column beside it: {progress}"
     );
 }

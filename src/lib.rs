@@ -12,6 +12,7 @@ pub mod commands;
 pub(crate) mod config;
 pub mod diagnostics;
 pub(crate) mod export;
+pub(crate) mod git_history;
 pub(crate) mod hash;
 pub(crate) mod link;
 pub(crate) mod load;

@@ -48,6 +48,10 @@ enum Command {
         strict: bool,
         #[arg(long)]
         drafts: bool,
+        /// Also warn for each content file changed in git after the newest
+        /// change its records state (`changes:`, `updated:`, progress updates).
+        #[arg(long)]
+        git_history: bool,
     },
     /// Preview the site: build it in memory, serve it, rebuild on every save and reload open pages.
     Serve {
@@ -111,6 +115,7 @@ fn main() {
             root,
             strict,
             drafts,
+            git_history,
         } => commands::check::run(
             Options {
                 root,
@@ -119,6 +124,7 @@ fn main() {
                 live_reload: false,
             },
             strict,
+            git_history,
         ),
         Command::Serve {
             root,

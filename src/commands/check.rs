@@ -1,9 +1,10 @@
 //! `plansite check`: everything a build does, except writing. Reports all
-//! errors and warnings at once; `--strict` makes warnings fail too.
+//! errors and warnings at once; `--strict` makes warnings fail too;
+//! `--git-history` also compares records with their files' git history.
 
 use crate::pipeline::{self, Options};
 
-pub fn run(options: Options, strict: bool) -> i32 {
+pub fn run(options: Options, strict: bool, git_history: bool) -> i32 {
     let (output, mut diagnostics) = pipeline::run_into(&options, &crate::output::Discard);
     if let Some(o) = &output {
         let today = jiff::Zoned::now().date();
@@ -11,6 +12,11 @@ pub fn run(options: Options, strict: bool) -> i32 {
         if let Some(d) = today.and_then(|t| crate::checks::accessibility_review(&o.site.config, t))
         {
             diagnostics.push(d);
+        }
+        if git_history {
+            for d in crate::git_history::check(&options.root, &o.site.records) {
+                diagnostics.push(d);
+            }
         }
     }
     let errors = diagnostics.error_count();

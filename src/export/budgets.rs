@@ -2,7 +2,7 @@
 //! and every stated total, in every year column). Budgets are income and
 //! spending, not grants: none of this reaches the 360Giving files.
 
-use super::{Column, Cx, col, csv_file, licence_text, opt};
+use super::{Column, Cx, GENERATED, LICENCE, col, csv_file, licence_text, opt};
 use crate::output::OutputFile;
 use crate::records::budget::{Budget, Cell};
 use crate::types::Money;
@@ -63,16 +63,8 @@ pub(crate) const COLUMNS: &[Column] = &[
         "Why a figure is empty, or how the stated total compares with its rows.",
     ),
     col("url", "string", "The table's permanent address."),
-    col(
-        "licence",
-        "string",
-        "The licence the data is published under.",
-    ),
-    col(
-        "generated",
-        "date",
-        "The date the data is as of: the newest date in the records.",
-    ),
+    LICENCE,
+    GENERATED,
 ];
 
 pub(crate) fn count(cx: &Cx<'_>) -> usize {

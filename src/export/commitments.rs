@@ -3,7 +3,7 @@
 //! has none, so that every commitment of the plan is listed with its status
 //! now. A withdrawn commitment keeps its rows, as in `records.csv`.
 
-use super::{Column, Cx, col, csv_file, licence_text, opt};
+use super::{Column, Cx, GENERATED, LICENCE, col, csv_file, licence_text, opt};
 use crate::output::OutputFile;
 use crate::records::Commitment;
 use crate::records::commitment::{StatusRef, Update, When};
@@ -81,16 +81,8 @@ pub(crate) const COLUMNS: &[Column] = &[
         "string",
         "The update's address on the commitment's page (the commitment's address for a commitment with no updates).",
     ),
-    col(
-        "licence",
-        "string",
-        "The licence the data is published under.",
-    ),
-    col(
-        "generated",
-        "date",
-        "The date the data is as of: the newest date in the records.",
-    ),
+    LICENCE,
+    GENERATED,
 ];
 
 pub(crate) fn count(cx: &Cx<'_>) -> usize {

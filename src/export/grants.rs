@@ -10,7 +10,9 @@
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{Column, Cx, col, csv_file, decision, licence_text, opt, successor_json};
+use super::{
+    Column, Cx, GENERATED, LICENCE, col, csv_file, decision, licence_text, opt, successor_json,
+};
 use crate::output::OutputFile;
 use crate::records::{GrantRow, GrantsTable};
 use crate::text::slug;
@@ -85,16 +87,8 @@ pub(crate) const COLUMNS: &[Column] = &[
         "Ids of the plan commitments it funds, separated by \"; \".",
     ),
     col("url", "string", "The row's permanent address."),
-    col(
-        "licence",
-        "string",
-        "The licence the data is published under.",
-    ),
-    col(
-        "generated",
-        "date",
-        "The date the data is as of: the newest date in the records.",
-    ),
+    LICENCE,
+    GENERATED,
 ];
 
 /// The ten required columns of the 360Giving Data Standard, in its exact

@@ -2,7 +2,7 @@
 //! one row (with its target, and an empty period and value) for each metric
 //! that has no figures yet, so that every metric of the plan is listed.
 
-use super::{Column, Cx, col, csv_file, licence_text, opt};
+use super::{Column, Cx, GENERATED, LICENCE, col, csv_file, licence_text, opt};
 use crate::output::OutputFile;
 
 /// What the note says for a metric that has no figures.
@@ -58,16 +58,8 @@ pub(crate) const COLUMNS: &[Column] = &[
         "A note on the figure (e.g. provisional), or that no figures have been published yet.",
     ),
     col("url", "string", "The metric's permanent address."),
-    col(
-        "licence",
-        "string",
-        "The licence the data is published under.",
-    ),
-    col(
-        "generated",
-        "date",
-        "The date the data is as of: the newest date in the records.",
-    ),
+    LICENCE,
+    GENERATED,
 ];
 
 pub(crate) fn count(cx: &Cx<'_>) -> usize {

@@ -84,6 +84,19 @@ pub struct Column {
     pub description: &'static str,
 }
 
+/// The two columns every CSV export ends with, so a row read on its own
+/// still says under what licence and as of when.
+pub(crate) const LICENCE: Column = col(
+    "licence",
+    "string",
+    "The licence the data is published under.",
+);
+pub(crate) const GENERATED: Column = col(
+    "generated",
+    "date",
+    "The date the data is as of: the newest date in the records.",
+);
+
 pub(crate) const fn col(
     name: &'static str,
     kind: &'static str,

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use super::{Column, Cx, col, csv_file, json_file, licence_text, opt, successor_json};
+use super::{
+    Column, Cx, GENERATED, LICENCE, col, csv_file, json_file, licence_text, opt, successor_json,
+};
 use crate::output::OutputFile;
 
 pub(crate) const COLUMNS: &[Column] = &[
@@ -67,16 +69,8 @@ pub(crate) const COLUMNS: &[Column] = &[
         "For a confidential or partly confidential decision, the stated reason; its text is not published.",
     ),
     col("url", "string", "Its permanent address."),
-    col(
-        "licence",
-        "string",
-        "The licence the data is published under.",
-    ),
-    col(
-        "generated",
-        "date",
-        "The date the data is as of: the newest date in the records.",
-    ),
+    LICENCE,
+    GENERATED,
 ];
 
 /// `records.json`, fields in this order.

@@ -14,9 +14,7 @@ pub fn run(options: Options, strict: bool, git_history: bool) -> i32 {
             diagnostics.push(d);
         }
         if git_history {
-            for d in crate::git_history::check(&options.root, &o.site.records) {
-                diagnostics.push(d);
-            }
+            diagnostics.extend(crate::git_history::check(&options.root, &o.site.records));
         }
     }
     let errors = diagnostics.error_count();

@@ -152,7 +152,11 @@ pub fn build(site: &Site) -> SearchOutput {
             let text = join([
                 n.and_then(|n| n.executive_summary.as_ref())
                     .map(|m| m.text.as_str()),
+                n.and_then(|n| n.recommendation.as_ref())
+                    .map(|m| m.text.as_str()),
                 n.and_then(|n| n.decision.as_ref()).map(|m| m.text.as_str()),
+                n.and_then(|n| n.approval.as_ref())
+                    .map(|a| a.text.text.as_str()),
                 n.and_then(|n| n.body.as_ref()).map(|m| m.text.as_str()),
                 x.confidential_reason.as_deref(),
                 n.and_then(|n| n.category.as_deref()),
@@ -166,6 +170,8 @@ pub fn build(site: &Site) -> SearchOutput {
                 d.people.extend(n.signed_by.clone());
                 d.people
                     .extend(n.contact_officer.as_ref().and_then(|o| o.name.clone()));
+                d.people
+                    .extend(n.sign_offs.iter().filter_map(|o| o.name.clone()));
             }
             d
         })

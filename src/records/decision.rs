@@ -26,7 +26,25 @@ struct Raw {
     date_signed: Option<Spanned<String>>,
     date_published: Option<Spanned<String>>,
     decision_maker: Option<String>,
+    /// Under whose authority the decision maker decided, as the notice says
+    /// it ("Under delegated authority from the Commissioner").
+    delegation: Option<String>,
     signed_by: Option<String>,
+    /// What the notice says of the signature ("wet copy held in OPCC").
+    signature_note: Option<String>,
+    /// The protective marking the notice carries ("Official"), as written.
+    marking: Option<String>,
+    /// The outcome in the notice's words ("Recommendations approved").
+    outcome: Option<String>,
+    /// The recommendation put to the decision maker, where the notice sets
+    /// it apart from the decision.
+    recommendation: Option<Spanned<String>>,
+    /// The approval in the notice's words, under its own heading.
+    approval: Option<RawApproval>,
+    /// Sign-offs by officers (chief finance officer, monitoring officer,
+    /// chief officer), each with a name and date or stated not applicable.
+    #[serde(default)]
+    sign_offs: Vec<RawSignOff>,
     contact_officer: Option<Officer>,
     /// The short form of `contact_officer` (name and role only), as many
     /// registers and the benchmark corpus write it.
@@ -64,6 +82,24 @@ pub struct Officer {
     pub role: Option<String>,
     pub telephone: Option<String>,
     pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApproval {
+    heading: Option<String>,
+    text: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignOff {
+    role: Spanned<String>,
+    name: Option<String>,
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    not_applicable: bool,
+    text: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +148,25 @@ pub struct Implications {
     pub equality: Option<Md>,
 }
 
+/// The approval as the notice words it: "Police and Crime Commissioner
+/// Approval" over "I approve the recommendation(s)".
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub heading: String,
+    pub text: Md,
+}
+
+/// An officer's sign-off: the role as the notice labels it, and the name
+/// and date, or that it does not apply.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOff {
+    pub role: String,
+    pub name: Option<String>,
+    pub date: Option<Date>,
+    pub not_applicable: bool,
+    pub text: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BackgroundPaper {
     pub title: String,
@@ -145,7 +200,14 @@ pub struct Decision {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Notice {
     pub decision_maker: Option<String>,
+    pub delegation: Option<String>,
     pub signed_by: Option<String>,
+    pub signature_note: Option<String>,
+    pub marking: Option<String>,
+    pub outcome: Option<String>,
+    pub recommendation: Option<Md>,
+    pub approval: Option<Approval>,
+    pub sign_offs: Vec<SignOff>,
     pub contact_officer: Option<Officer>,
     pub category: Option<String>,
     pub notice_published: bool,
@@ -254,6 +316,14 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
     let decision = cx.markdown(&raw.decision, Settings::default());
     let declaration = cx.markdown(&raw.declaration, Settings::default());
+    let recommendation = cx.markdown(&raw.recommendation, Settings::default());
+    let approval = raw.approval.as_ref().map(|a| Approval {
+        heading: a.heading.clone().unwrap_or_else(|| "Approval".to_string()),
+        text: cx
+            .markdown(&Some(a.text.clone()), Settings::default())
+            .unwrap_or_default(),
+    });
+    let sign_offs = raw.sign_offs.iter().map(|o| sign_off(&mut cx, o)).collect();
     let implications = raw.implications.as_ref().map(|i| Implications {
         financial: cx.markdown(&i.financial, Settings::default()),
         legal: cx.markdown(&i.legal, Settings::default()),
@@ -327,7 +397,14 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let diagnostics = std::mem::take(&mut cx.diagnostics);
     let notice = Notice {
         decision_maker: raw.decision_maker,
+        delegation: raw.delegation,
         signed_by: raw.signed_by,
+        signature_note: raw.signature_note,
+        marking: raw.marking,
+        outcome: raw.outcome,
+        recommendation,
+        approval,
+        sign_offs,
         contact_officer,
         category: raw.category,
         notice_published: raw.notice_published,
@@ -344,6 +421,33 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let mut d = stub(meta);
     d.notice = Some(notice);
     (Parsed::Decision(vec![d]), diagnostics)
+}
+
+/// A sign-off as written, checked: one that does not apply names no one
+/// and no date; any other says at least who, when or what.
+fn sign_off(cx: &mut Cx<'_>, o: &RawSignOff) -> SignOff {
+    let date = cx.date(&o.date);
+    let span = cx.span(&o.role);
+    if o.not_applicable && (o.name.is_some() || o.date.is_some()) {
+        cx.error(
+            span,
+            format!("the sign-off `{}` is marked not applicable but names a person or a date", o.role.value),
+            "leave out `not_applicable: true` if the officer signed, or the name and date if the notice says it does not apply",
+        );
+    } else if !o.not_applicable && o.name.is_none() && o.date.is_none() && o.text.is_none() {
+        cx.error(
+            span,
+            format!("the sign-off `{}` says nothing of who signed, when or what", o.role.value),
+            "give `name:`, `date:` or `text:` as the notice has them, or `not_applicable: true` when it says the sign-off does not apply",
+        );
+    }
+    SignOff {
+        role: o.role.value.clone(),
+        name: o.name.clone(),
+        date,
+        not_applicable: o.not_applicable,
+        text: o.text.clone(),
+    }
 }
 
 impl super::Record for Decision {

@@ -20,6 +20,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = embedded![
     "templates/macros/cite.html",
     "templates/macros/history.html",
     "templates/macros/timeline.html",
+    "templates/macros/signature.html",
     "templates/macros/grants-table.html",
     "templates/home.html",
     "templates/plan.html",

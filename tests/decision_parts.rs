@@ -1,0 +1,167 @@
+//! Decision notices of other Commissioners' templates (issue 16): the
+//! protective marking, the outcome, a decision maker who is an officer, the
+//! recommendation and its approval under the notice's own heading, a note
+//! on the signature, and officers' sign-offs (signed, dated, or stated not
+//! applicable). The notices in `tests/fixtures/decision-parts/` are
+//! modelled on real ones; each names its source.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+const PARTS: &str = "tests/fixtures/decision-parts";
+
+/// The fixture site with the modelled notices added, built.
+fn built() -> (tempfile::TempDir, tempfile::TempDir) {
+    let site = copy_fixture();
+    add_notices(site.path());
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    (site, out)
+}
+
+fn add_notices(root: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(PARTS);
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let to = root.join("content/decisions").join(entry.file_name());
+        std::fs::copy(entry.path(), to).unwrap();
+    }
+}
+
+/// The text of `html` from `from` up to the next `to`.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
+#[test]
+fn a_surrey_record_shows_its_marking_recommendation_and_approval_in_its_words() {
+    let (_site, out) = built();
+    let page = read(out.path(), "decisions/005-2022/index.html");
+    let facts = between(&page, "<dl class=\"record-facts\">", "</dl>");
+    assert!(
+        facts.contains("<dt>Protective marking</dt><dd>Official</dd>"),
+        "{facts}"
+    );
+    let recommendation = page.find("<h2>Recommendation</h2>").expect("heading");
+    let approval = page
+        .find("<h2>Police and Crime Commissioner Approval</h2>")
+        .expect("the notice's own heading");
+    assert!(recommendation < approval, "{page}");
+    assert!(page[recommendation..approval].contains("£47,452.35 to Active Surrey"));
+    assert!(page[approval..].contains("I approve the recommendation(s):"));
+    assert!(
+        page.contains("Signed: PCC Lisa Townsend (wet copy held in OPCC)</p>"),
+        "the note beside the name, no date made up: {page}"
+    );
+    assert!(!page.contains("<h2>Approval</h2>"), "{page}");
+    // Surrey's record has no declaration: the signature belongs to the
+    // approval, under no heading the notice does not have.
+    assert!(!page.contains("<h2>Declaration</h2>"), "{page}");
+    assert!(
+        page[approval..].contains("Signed: PCC Lisa Townsend"),
+        "{page}"
+    );
+    // Parts a notice does not have are not shown.
+    assert!(!facts.contains("Outcome"), "{facts}");
+    assert!(!page.contains("Sign-offs"), "{page}");
+}
+
+#[test]
+fn sign_offs_show_a_date_and_what_was_said_or_that_they_do_not_apply() {
+    let (_site, out) = built();
+    let warwickshire = read(out.path(), "decisions/wpcc3-0129/index.html");
+    let offs = between(&warwickshire, "<h2>Sign-offs</h2>", "</dl>");
+    assert!(
+        offs.contains("<dt>Chief Officer approval</dt><dd>Not applicable</dd>"),
+        "{offs}"
+    );
+    let northants = read(out.path(), "decisions/74/index.html");
+    let offs = between(&northants, "<h2>Sign-offs</h2>", "</dl>");
+    assert!(
+        offs.contains(
+            "<dt>Chief Finance Officer</dt><dd><time datetime=\"2018-07-09\">9 July 2018</time><br>advised the PCC"
+        ),
+        "{offs}"
+    );
+}
+
+#[test]
+fn an_officer_decision_shows_its_outcome_and_the_role_that_decided() {
+    let (_site, out) = built();
+    let page = read(out.path(), "decisions/2092/index.html");
+    let facts = between(&page, "<dl class=\"record-facts\">", "</dl>");
+    assert!(
+        facts.contains("<dt>Outcome</dt><dd>Recommendations Approved</dd>"),
+        "{facts}"
+    );
+    assert!(
+        facts.contains(
+            "<dt>Decision maker</dt><dd>Director for Police, Crime, Criminal Justice and Fire</dd>"
+        ),
+        "{facts}"
+    );
+}
+
+#[test]
+fn the_recommendation_is_searchable() {
+    let (_site, out) = built();
+    assert!(
+        search_urls(out.path(), "Elmbridge")
+            .iter()
+            .any(|u| u.contains("decisions/005-2022/")),
+        "the recommendation's words are indexed"
+    );
+}
+
+#[test]
+fn a_sign_off_name_is_searchable_like_the_signers() {
+    let site = copy_fixture();
+    add_notices(site.path());
+    // A made-up name, for the test only.
+    edit(
+        site.path(),
+        "content/decisions/74.md",
+        "  - role: Chief Finance Officer\n",
+        "  - role: Chief Finance Officer\n    name: Quillfeather Testperson\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        search_urls(out.path(), "Quillfeather")
+            .iter()
+            .any(|u| u.contains("decisions/74/")),
+        "sign-off names are indexed"
+    );
+}
+
+#[test]
+fn a_sign_off_that_does_not_apply_cannot_name_a_person_or_one_that_says_nothing() {
+    let site = copy_fixture();
+    add_notices(site.path());
+    edit(
+        site.path(),
+        "content/decisions/wpcc3-0129.md",
+        "    not_applicable: true\n",
+        "    not_applicable: true\n    name: A. Officer\n  - role: Monitoring Officer\n",
+    );
+    let o = check(site.path());
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("the sign-off `Chief Officer approval` is marked not applicable but names a person or a date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the sign-off `Monitoring Officer` says nothing of who signed, when or what"),
+        "{err}"
+    );
+    assert!(err.contains("wpcc3-0129.md:"), "at its line: {err}");
+}

@@ -31,15 +31,6 @@ fn add_notices(root: &Path) {
     }
 }
 
-/// The text of `html` from `from` up to the next `to`.
-fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
-    let start = html
-        .find(from)
-        .unwrap_or_else(|| panic!("no {from:?} in {html}"));
-    let rest = &html[start..];
-    &rest[..rest.find(to).unwrap_or(rest.len())]
-}
-
 #[test]
 fn a_surrey_record_shows_its_marking_recommendation_and_approval_in_its_words() {
     let (_site, out) = built();

@@ -17,15 +17,6 @@ fn built() -> tempfile::TempDir {
     out
 }
 
-/// The text of `html` between `from` and the next `to` after it.
-fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
-    let start = html
-        .find(from)
-        .unwrap_or_else(|| panic!("no {from:?} in {html}"));
-    let rest = &html[start..];
-    &rest[..rest.find(to).unwrap_or(rest.len())]
-}
-
 #[test]
 fn the_commitment_page_shows_its_updates_newest_first_without_inventing_days() {
     let out = built();

@@ -289,3 +289,12 @@ pub fn search_urls(out: &Path, query: &str) -> Vec<String> {
         .filter_map(|r| r["url"].as_str().map(String::from))
         .collect()
 }
+
+/// The text of `html` between `from` and the next `to` after it.
+pub fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in {html}"));
+    let rest = &html[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}

@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     Grants,
     Grant,
     Decision,
+    Register,
     Panel,
     Response,
     Paper,
@@ -70,7 +71,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 17] = [
+    pub(crate) const ALL: [Kind; 18] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -79,6 +80,7 @@ impl Kind {
         Kind::Grants,
         Kind::Grant,
         Kind::Decision,
+        Kind::Register,
         Kind::Panel,
         Kind::Response,
         Kind::Paper,
@@ -244,6 +246,18 @@ impl Kind {
                 "Reports on performance against the plan for a period, each indicator with its figure and its grade.",
             )
         };
+        const REGISTER: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/register.html")),
+            ..info(
+                "register",
+                "Register of decisions",
+                "Registers of decisions",
+                "registers/",
+                "registers/",
+                "register.html",
+                "Decisions as the organisation lists them in its registers, under the register's own headings; each entry has its own page.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -254,6 +268,7 @@ impl Kind {
             Kind::Grants => &GRANTS,
             Kind::Grant => &GRANT,
             Kind::Decision => &DECISION,
+            Kind::Register => &REGISTER,
             Kind::Panel => &PANEL,
             Kind::Response => &RESPONSE,
             Kind::Paper => &PAPER,

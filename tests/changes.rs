@@ -144,7 +144,7 @@ fn a_withdrawn_decision_keeps_its_page_and_leaves_the_lists() {
     // It no longer counts among the decisions that meet the Order's 5(d).
     let sio = read(out.path(), "transparency/index.html");
     assert!(
-        sio.contains("Decisions</a> <span class=\"meta\">(3 on this site)</span>"),
+        sio.contains("Decisions</a> <span class=\"meta\">(6 on this site)</span>"),
         "{sio}"
     );
     // Its status says so too, never "Published" under the banner.

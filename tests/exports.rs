@@ -332,6 +332,7 @@ fn check_atom(text: &str, base_url: &str, out: &Path) -> Node {
             .any(|l| l.attrs.get("rel").map(String::as_str) == Some("self"))
     );
     let mut previous: Option<String> = None;
+    let mut undated_seen = false;
     let mut ids = BTreeSet::new();
     for entry in feed.all("entry") {
         let id = entry.text_of("id");
@@ -348,6 +349,20 @@ fn check_atom(text: &str, base_url: &str, out: &Path) -> Node {
         assert!(
             file_for(out, base_url, href).is_file(),
             "the entry's page exists: {href}"
+        );
+        // A record whose sources state no date comes after every dated
+        // entry (its `updated` is only the date the data is as of).
+        let undated = entry
+            .all("summary")
+            .iter()
+            .any(|s| s.text.contains("Date: not stated in the sources."));
+        if undated {
+            undated_seen = true;
+            continue;
+        }
+        assert!(
+            !undated_seen,
+            "a dated entry after an undated one: {updated}"
         );
         // Newest first, by the entry's own date (or its update).
         let filed = entry
@@ -614,8 +629,13 @@ fn feeds_and_sitemap_are_well_formed_with_the_required_elements() {
             "Decision 003/2025: Custody contract award (confidential)",
             "Decision 002/2025: Issue of the Police and Crime Plan 2025–2029",
             "Decision 001/2025: Target hardening grant 2025/26",
+            // Cumbria's register entries: its list states no dates, so
+            // they come last, by key.
+            "Decision 012/2019: Effectiveness of the Arrangements for Audit 2018/19",
+            "Decision 015-2020: Charging Policy 2020-21",
+            "Decision 018-2020: WCM Petals Programme 2020-21",
         ],
-        "every published decision, newest first; no draft"
+        "every published decision, newest first, undated last; no draft"
     );
     assert_eq!(
         decisions.text_of("updated"),

@@ -13,12 +13,21 @@ use crate::markdown::Settings;
 use crate::refs::{Ref, Relation};
 use crate::types::{Date, DecisionNumber, Kind};
 
+/// A decision as written: the front matter of a notice, or one entry of a
+/// register (`super::register`), which may carry its body as `body:`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Raw {
+pub(super) struct Raw {
     number: Option<Spanned<String>>,
     id: Option<Spanned<String>>,
-    title: String,
+    title: Option<Spanned<String>>,
+    /// Said when the source gives the decision no title: the site then
+    /// calls it "Untitled decision" with its number, and invents none.
+    #[serde(default)]
+    untitled: bool,
+    /// A register entry's notice text; a notice file has its body below
+    /// the front matter instead.
+    body: Option<Spanned<String>>,
     #[serde(default)]
     status: Status,
     confidential_reason: Option<String>,
@@ -190,6 +199,10 @@ pub struct Decision {
     pub confidential_reason: Option<String>,
     pub date_signed: Option<Date>,
     pub date_published: Option<Date>,
+    /// The source gives it no title (its title is "Untitled decision").
+    pub untitled: bool,
+    /// The register it is listed in, when it comes from one.
+    pub listing: Option<Listing>,
     /// `None` for a confidential decision. Templates see its fields beside
     /// the stub's (empty when there is no notice).
     #[serde(flatten, serialize_with = "notice_or_empty")]
@@ -242,6 +255,52 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         Err(d) => return (Parsed::Nothing, vec![d]),
     };
     let mut cx = Cx::new(&file.path, fm.yaml_line);
+    if let Some(body) = &raw.body {
+        let span = cx.span(body);
+        cx.error(
+            span,
+            "a decision notice's text goes below its front matter, not in `body:`",
+            "move the text after the closing `---`; `body:` is for the entries of a register file (`decisions/*.yaml`)",
+        );
+    }
+    let at = Entry {
+        place: crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
+        fallback_key: Some(file.stem()),
+        body: Some((fm.body, fm.body_line)),
+        listing: None,
+    };
+    let d = from_raw(&mut cx, raw, at);
+    (
+        Parsed::Decision(vec![d]),
+        std::mem::take(&mut cx.diagnostics),
+    )
+}
+
+/// Where a decision comes from, besides its fields: the place its errors
+/// point at when no field fits, the key it takes when it has neither a
+/// number nor an id (a notice file's name; a register entry has none), its
+/// Markdown body below the front matter, and its register.
+pub(super) struct Entry<'a> {
+    pub place: crate::diagnostics::Span,
+    pub fallback_key: Option<&'a str>,
+    pub body: Option<(&'a str, u32)>,
+    pub listing: Option<Listing>,
+}
+
+/// The register a decision is listed in, and under which heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub key: String,
+    pub title: String,
+    pub url: String,
+    pub group: Option<String>,
+    /// The heading's anchor on the register's page.
+    pub anchor: Option<String>,
+}
+
+/// A decision from its fields, checked; errors go to `cx`. Shared by
+/// notice files and register entries.
+pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
     let number = raw.number.as_ref().and_then(|n| {
         let parsed = DecisionNumber::new(&n.value);
         if parsed.is_none() {
@@ -250,6 +309,14 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }
         parsed
     });
+    // Where an error about the decision as a whole points: its title, or
+    // whatever else of it has a place (a register entry's first field).
+    let place = [raw.title.as_ref(), raw.number.as_ref(), raw.id.as_ref()]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|field| cx.span(field))
+        .unwrap_or_else(|| at.place.clone());
     let (key, id_span) = match (&number, &raw.id) {
         (Some(n), _) => (
             n.slug(),
@@ -258,16 +325,48 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         (None, Some(id)) => (cx.id(id), cx.span(id)),
         (None, None) => {
             if raw.number.is_none() {
+                let help = match at.fallback_key {
+                    Some(_) => {
+                        "give the decision's number as written (`number: \"004/2014\"`), or an `id` if it has no number"
+                    }
+                    None => {
+                        "give the entry's number as the register writes it (`number: \"2024/22\"`), or an `id` if it has none: the id becomes its permanent address"
+                    }
+                };
                 cx.error(
-                    crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
+                    place.clone(),
                     "this decision has neither a `number` nor an `id`",
-                    "give the decision's number as written (`number: \"004/2014\"`), or an `id` if it has no number",
+                    help,
                 );
             }
             (
-                file.stem().to_string(),
-                crate::diagnostics::Span::file(&file.path),
+                at.fallback_key.unwrap_or_default().to_string(),
+                place.clone(),
             )
+        }
+    };
+    let title = match (raw.title, raw.untitled) {
+        (Some(t), false) => t.value,
+        (Some(t), true) => {
+            let span = cx.span(&t);
+            cx.error(
+                span,
+                "this decision has a title and says it is untitled",
+                "leave out `untitled: true` when the source gives a title",
+            );
+            t.value
+        }
+        (None, true) => match &number {
+            Some(n) => format!("Untitled decision {}", n.as_written()),
+            None => "Untitled decision".to_string(),
+        },
+        (None, false) => {
+            cx.error(
+                place.clone(),
+                "this decision has no `title`",
+                "give the title as the source writes it; if the source gives none, write `untitled: true` and the site says so (\"Untitled decision\" with its number) rather than inventing one",
+            );
+            String::new()
         }
     };
     let confidential = raw.status == Status::Confidential;
@@ -277,14 +376,14 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     ) && raw.confidential_reason.is_none()
     {
         cx.error(
-            crate::diagnostics::Span::new(&file.path, fm.yaml_line, 1),
+            place.clone(),
             "a confidential decision must state why it is confidential",
             "add `confidential_reason:` with the stated reason or exemption; it is published in place of the body",
         );
     }
     let date_signed = cx.date(&raw.date_signed);
     let date_published = cx.date(&raw.date_published);
-    let mut meta = Meta::new(Kind::Decision, key, raw.title, &file.path, id_span);
+    let mut meta = Meta::new(Kind::Decision, key, title, cx.file, id_span);
     meta.confidential = confidential;
     let stub = |meta| Decision {
         meta,
@@ -295,6 +394,8 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         confidential_reason: raw.confidential_reason,
         date_signed,
         date_published,
+        untitled: raw.untitled,
+        listing: at.listing,
         notice: None,
     };
     if confidential {
@@ -310,8 +411,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             related: Vec::new(),
         };
         cx.finish_meta(&mut meta, &common);
-        let diagnostics = std::mem::take(&mut cx.diagnostics);
-        return (Parsed::Decision(vec![stub(meta)]), diagnostics);
+        return stub(meta);
     }
     let executive_summary = cx.markdown(&raw.executive_summary, Settings::default());
     let decision = cx.markdown(&raw.decision, Settings::default());
@@ -323,21 +423,21 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             .markdown(&Some(a.text.clone()), Settings::default())
             .unwrap_or_default(),
     });
-    let sign_offs = raw.sign_offs.iter().map(|o| sign_off(&mut cx, o)).collect();
+    let sign_offs = raw.sign_offs.iter().map(|o| sign_off(cx, o)).collect();
     let implications = raw.implications.as_ref().map(|i| Implications {
         financial: cx.markdown(&i.financial, Settings::default()),
         legal: cx.markdown(&i.legal, Settings::default()),
         equality: cx.markdown(&i.equality, Settings::default()),
     });
-    let body = cx.body(
-        fm.body,
-        fm.body_line,
-        Settings {
-            numbered_paragraphs: true,
-            heading_shift: 1,
-            relation: Relation::Mentions,
-        },
-    );
+    let body_settings = Settings {
+        numbered_paragraphs: true,
+        heading_shift: 1,
+        relation: Relation::Mentions,
+    };
+    let body = match at.body {
+        Some((text, line)) => cx.body(text, line, body_settings),
+        None => cx.markdown(&raw.body, body_settings),
+    };
     let background_papers = raw
         .background_papers
         .iter()
@@ -394,7 +494,6 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         related: raw.related,
     };
     cx.finish_meta(&mut meta, &common);
-    let diagnostics = std::mem::take(&mut cx.diagnostics);
     let notice = Notice {
         decision_maker: raw.decision_maker,
         delegation: raw.delegation,
@@ -420,7 +519,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     };
     let mut d = stub(meta);
     d.notice = Some(notice);
-    (Parsed::Decision(vec![d]), diagnostics)
+    d
 }
 
 /// A sign-off as written, checked: one that does not apply names no one

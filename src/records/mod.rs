@@ -30,6 +30,7 @@ pub mod paper;
 pub mod performance;
 pub mod plan;
 pub mod precept;
+pub mod register;
 pub mod registry;
 pub mod response;
 pub mod totals;
@@ -61,6 +62,7 @@ pub use paper::Paper;
 pub use performance::PerformanceReport;
 pub use plan::{Plan, Section};
 pub use precept::Precept;
+pub use register::Register;
 pub use registry::{Parsed, Record, Records};
 pub use response::Response;
 pub use variation::Variation;
@@ -582,6 +584,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("metrics", "csv") => metric::parse_series(file),
         ("grants", "yaml" | "yml") => grants::parse(file),
         ("decisions", "md") => decision::parse(file),
+        ("decisions", "yaml" | "yml") => register::parse(file),
         ("panel", "md") => panel::parse(file),
         ("responses", "md") => response::parse(file),
         ("papers", "md") => paper::parse(file),

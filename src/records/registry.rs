@@ -140,6 +140,9 @@ macro_rules! kinds {
             $($variant(Vec<$ty>),)*
             /// A metric's series, attached once every metric is known.
             Series(Series),
+            /// A file holding records of several kinds (a register and
+            /// its decisions).
+            Several(Vec<Parsed>),
             Nothing,
         }
 
@@ -154,6 +157,7 @@ macro_rules! kinds {
                             out.extend(x.nested_metas());
                         }
                     })*
+                    Parsed::Several(all) => all.iter().for_each(|p| out.extend(p.metas())),
                     Parsed::Series(_) | Parsed::Nothing => {}
                 }
                 out
@@ -164,6 +168,7 @@ macro_rules! kinds {
             pub fn dated(&self) -> Vec<(&Meta, Option<Date>)> {
                 match self {
                     $(Parsed::$variant(items) => items.iter().map(|x| (x.meta(), x.date())).collect(),)*
+                    Parsed::Several(all) => all.iter().flat_map(Parsed::dated).collect(),
                     Parsed::Series(_) | Parsed::Nothing => Vec::new(),
                 }
             }
@@ -177,6 +182,7 @@ macro_rules! kinds {
                             x.withhold();
                         }
                     })*
+                    Parsed::Several(all) => all.iter_mut().for_each(Parsed::withhold_confidential),
                     Parsed::Series(_) | Parsed::Nothing => {}
                 }
             }
@@ -189,6 +195,12 @@ macro_rules! kinds {
             pub fn add(&mut self, parsed: Parsed) -> Option<Series> {
                 match parsed {
                     $(Parsed::$variant(x) => self.$field.extend(x),)*
+                    Parsed::Several(all) => {
+                        for p in all {
+                            // No file holds a series beside other records.
+                            let _ = self.add(p);
+                        }
+                    }
                     Parsed::Series(x) => return Some(x),
                     Parsed::Nothing => {}
                 }
@@ -295,6 +307,8 @@ kinds! {
     /// Grants tables, each holding its rows (`Kind::Grant`).
     grants: GrantsTable => Grants,
     decisions: Decision => Decision,
+    /// Registers, each listing decisions held in `decisions`.
+    registers: Register => Register,
     panel: PanelDoc => Panel,
     responses: Response => Response,
     papers: Paper => Paper,

@@ -489,7 +489,13 @@ fn decision_jobs(
             "decisions/",
             "decisions.html",
             "Decisions",
-            json!({"years": years, "count": shown.len()}),
+            json!({
+                "years": years,
+                "count": shown.len(),
+                "registers": r.registers.iter().filter(|g| listed(&g.meta))
+                    .map(|g| json!({"title": g.meta.title, "url": g.meta.url}))
+                    .collect::<Vec<_>>(),
+            }),
         ));
     }
 }

@@ -101,6 +101,38 @@ fn an_officer_decision_shows_its_outcome_and_the_role_that_decided() {
 }
 
 #[test]
+fn each_named_date_is_shown_with_its_own_label_and_none_is_called_signed() {
+    let (_site, out) = built();
+    let page = read(out.path(), "decisions/2092/index.html");
+    let facts = between(&page, "<dl class=\"record-facts\">", "</dl>");
+    let decided = facts
+        .find("<dt>Decided</dt><dd><time datetime=\"2023-06-08\">8 June 2023</time></dd>")
+        .expect(facts);
+    let published = facts
+        .find("<dt>Date published</dt><dd><time datetime=\"2023-07-07\">7 July 2023</time></dd>")
+        .expect(facts);
+    let effective = facts
+        .find("<dt>Effective from</dt><dd><time datetime=\"2023-06-08\">8 June 2023</time></dd>")
+        .expect(facts);
+    assert!(decided < published && published < effective, "{facts}");
+    // Nothing in the register says the decision was signed, or when.
+    assert!(!facts.contains("<dt>Signed</dt>"), "{facts}");
+    // It is listed and fed by the day it was decided, not the day published.
+    let list = read(out.path(), "decisions/index.html");
+    let row = between(&list, "decisions/2092/", "</tr>");
+    assert!(row.contains("8 June 2023"), "{row}");
+    let feed = read(out.path(), "decisions.xml");
+    let entry = between(&feed, "decisions/2092/</id>", "</entry>");
+    assert!(
+        entry.contains("<published>2023-06-08T00:00:00Z</published>"),
+        "{entry}"
+    );
+    // A notice that gives only a signature date keeps "Signed".
+    let signed = read(out.path(), "decisions/001-2025/index.html");
+    assert!(signed.contains("<dt>Signed</dt><dd><time"), "{signed}");
+}
+
+#[test]
 fn the_recommendation_is_searchable() {
     let (_site, out) = built();
     assert!(

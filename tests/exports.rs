@@ -631,9 +631,9 @@ fn feeds_and_sitemap_are_well_formed_with_the_required_elements() {
             "Decision 001/2025: Target hardening grant 2025/26",
             // Cumbria's register entries: its list states no dates, so
             // they come last, by key.
-            "Decision 012/2019: Effectiveness of the Arrangements for Audit 2018/19",
+            "Decision 011-2019: Internal Audit Annual Report 2018/19",
+            "Decision 013-2020: Effectiveness of Governance Arrangements (OPCC) 2019/20",
             "Decision 015-2020: Charging Policy 2020-21",
-            "Decision 018-2020: WCM Petals Programme 2020-21",
         ],
         "every published decision, newest first, undated last; no draft"
     );

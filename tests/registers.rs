@@ -64,7 +64,7 @@ fn a_lancashire_register_keeps_its_quarters_and_column_labels() {
     );
     // Each entry under its own quarter, linked to its own page.
     let first = &page[q3..q2];
-    assert!(first.contains("<td data-label=\"Decision Ref\">2024/22</td>"));
+    assert!(first.contains("<td class=\"short\" data-label=\"Decision Ref\">2024/22</td>"));
     assert!(
         first.contains(
             "href=\"../../decisions/2024-22/\">Chorley Police station – enabling works</a>"
@@ -95,6 +95,26 @@ fn each_entry_has_its_own_page_naming_its_register_and_heading() {
         "{facts}"
     );
     assert!(page.contains("I note the cost of this award is £323,501."));
+    // The register's "Date of Decision" is the day decided, not signed.
+    assert!(
+        facts.contains(
+            "<dt>Decided</dt><dd><time datetime=\"2024-09-11\">11 September 2024</time></dd>"
+        ),
+        "{facts}"
+    );
+    assert!(!facts.contains("<dt>Signed</dt>"), "{facts}");
+    // Its part that is restricted says why, in the register's words.
+    assert!(page.contains("<h2>Part of this decision is confidential</h2><p>RESTRICTED - Information relating to this decision is restricted"));
+    // West Yorkshire's log says only "Date".
+    let wy = read(
+        out.path(),
+        "decisions/2025-04-09-indemnity-insurance/index.html",
+    );
+    assert!(
+        wy.contains("<dt>Date</dt><dd><time datetime=\"2025-04-09\">9 April 2025</time></dd>"),
+        "{wy}"
+    );
+    assert!(!wy.contains("<dt>Signed</dt>"), "{wy}");
     let numberless = read(
         out.path(),
         "decisions/treasury-management-year-end-position-2024/index.html",
@@ -124,7 +144,7 @@ fn columns_no_entry_fills_are_not_shown() {
     assert!(
         table.contains("<caption id=\"caption-decisions\">Decisions in this register</caption>")
     );
-    assert!(table.contains("012/2019"));
+    assert!(table.contains("011-2019"));
     // West Yorkshire's log has no numbers and declares no number column.
     let wy = read(
         out.path(),

@@ -249,15 +249,13 @@ fn threesixty(cx: &Cx<'_>) -> Vec<Grant> {
             }
             let approving = approved_by(table, row);
             let approving_decision = approving.and_then(|r| decision(cx.site, &r.target.key));
-            let award_date = match (row.award_date, approving_decision.and_then(|d| d.date())) {
+            let award_date = match (
+                row.award_date,
+                approving_decision.and_then(|d| d.described_date()),
+            ) {
                 (Some(d), _) => Some(d),
-                (None, Some(d)) => {
+                (None, Some((d, how))) => {
                     let decision = approving_decision.expect("has a date");
-                    let how = if decision.date_signed.is_some() {
-                        "signed"
-                    } else {
-                        "published"
-                    };
                     notes.push(format!(
                         "Award Date is the date decision {} approving it was {how}.",
                         decision.number.as_deref().unwrap_or(&decision.meta.key)

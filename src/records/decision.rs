@@ -31,9 +31,15 @@ pub(super) struct Raw {
     #[serde(default)]
     status: Status,
     confidential_reason: Option<String>,
-    #[serde(alias = "date")]
+    /// The date the source gives without saying what it is ("Date:").
+    date: Option<Spanned<String>>,
+    /// The day the decision was made, where the source says so ("Date of
+    /// Decision", a ModernGov entry's leading date).
+    date_decided: Option<Spanned<String>>,
     date_signed: Option<Spanned<String>>,
     date_published: Option<Spanned<String>>,
+    /// The day it takes effect ("Effective from:").
+    date_effective: Option<Spanned<String>>,
     decision_maker: Option<String>,
     /// Under whose authority the decision maker decided, as the notice says
     /// it ("Under delegated authority from the Commissioner").
@@ -197,8 +203,13 @@ pub struct Decision {
     pub status_label: &'static str,
     pub confidential: bool,
     pub confidential_reason: Option<String>,
+    /// The date the source gives without saying what it is.
+    #[serde(rename = "date")]
+    pub date_plain: Option<Date>,
+    pub date_decided: Option<Date>,
     pub date_signed: Option<Date>,
     pub date_published: Option<Date>,
+    pub date_effective: Option<Date>,
     /// The source gives it no title (its title is "Untitled decision").
     pub untitled: bool,
     /// The register it is listed in, when it comes from one.
@@ -244,8 +255,23 @@ fn notice_or_empty<S: serde::Serializer>(notice: &Option<Notice>, s: S) -> Resul
 }
 
 impl Decision {
+    /// The date it is listed, browsed and fed by: the day it was decided,
+    /// else the one date the source gives, else signed, else published.
     pub fn date(&self) -> Option<Date> {
-        self.date_signed.or(self.date_published)
+        self.described_date().map(|(date, _)| date)
+    }
+
+    /// [`Decision::date`] with what the date is, in words for a sentence
+    /// ("the date decision 2024/22 was decided").
+    pub fn described_date(&self) -> Option<(Date, &'static str)> {
+        [
+            (self.date_decided, "decided"),
+            (self.date_plain, "dated"),
+            (self.date_signed, "signed"),
+            (self.date_published, "published"),
+        ]
+        .into_iter()
+        .find_map(|(date, what)| date.map(|d| (d, what)))
     }
 }
 
@@ -381,8 +407,11 @@ pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
             "add `confidential_reason:` with the stated reason or exemption; it is published in place of the body",
         );
     }
+    let date_plain = cx.date(&raw.date);
+    let date_decided = cx.date(&raw.date_decided);
     let date_signed = cx.date(&raw.date_signed);
     let date_published = cx.date(&raw.date_published);
+    let date_effective = cx.date(&raw.date_effective);
     let mut meta = Meta::new(Kind::Decision, key, title, cx.file, id_span);
     meta.confidential = confidential;
     let stub = |meta| Decision {
@@ -392,8 +421,11 @@ pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
         status_label: raw.status.label(),
         confidential,
         confidential_reason: raw.confidential_reason,
+        date_plain,
+        date_decided,
         date_signed,
         date_published,
+        date_effective,
         untitled: raw.untitled,
         listing: at.listing,
         notice: None,

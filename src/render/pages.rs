@@ -480,9 +480,12 @@ fn decision_jobs(
                 "date": d.date(), "status": d.status_label, "confidential": d.confidential,
             }));
         }
+        // Newest year first; decisions whose sources state no date last.
+        let undated = by_year.remove("Undated");
         let years: Vec<Value> = by_year
             .into_iter()
             .rev()
+            .chain(undated.map(|items| ("Undated".to_string(), items)))
             .map(|(year, items)| json!({"year": year, "items": items}))
             .collect();
         jobs.push(list_job(

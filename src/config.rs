@@ -50,6 +50,78 @@ struct Raw {
     /// when the site's records do not show it (`crate::transparency`).
     /// Present, even empty, the site has its `/transparency/` page.
     specified_information: Option<Vec<RawSpecified>>,
+    /// The organisation's own words for the parts of its records' pages.
+    #[serde(default)]
+    labels: Labels,
+}
+
+/// The labels of each kind's page that `site.yaml` may set (`labels:`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    #[serde(default)]
+    pub decision: DecisionLabels,
+}
+
+/// The labels and headings of a decision's page. Each is West Midlands'
+/// wording unless `site.yaml` (`labels: decision:`) or the notice itself
+/// (`labels:`) gives the organisation's own; the notice's wins.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionLabels {
+    pub number: Option<String>,
+    pub decision_maker: Option<String>,
+    pub contact_officer: Option<String>,
+    pub executive_summary: Option<String>,
+    pub recommendation: Option<String>,
+    pub decision: Option<String>,
+    /// Empty for none, when the notice gives its declaration unheaded.
+    pub declaration: Option<String>,
+    pub sign_offs: Option<String>,
+    /// The heading over the body; empty for none, when the body has
+    /// headings of its own.
+    pub body: Option<String>,
+    pub implications: Option<String>,
+    pub background_papers: Option<String>,
+}
+
+impl DecisionLabels {
+    /// Every label, from the notice's own, else the site's, else the
+    /// default.
+    pub fn resolve(&self, site: &DecisionLabels) -> DecisionLabels {
+        let pick = |own: &Option<String>, theirs: &Option<String>, default: &str| {
+            Some(
+                own.clone()
+                    .or_else(|| theirs.clone())
+                    .unwrap_or_else(|| default.to_string()),
+            )
+        };
+        DecisionLabels {
+            number: pick(&self.number, &site.number, "Decision number"),
+            decision_maker: pick(&self.decision_maker, &site.decision_maker, "Decision maker"),
+            contact_officer: pick(
+                &self.contact_officer,
+                &site.contact_officer,
+                "Contact officer",
+            ),
+            executive_summary: pick(
+                &self.executive_summary,
+                &site.executive_summary,
+                "Executive summary",
+            ),
+            recommendation: pick(&self.recommendation, &site.recommendation, "Recommendation"),
+            decision: pick(&self.decision, &site.decision, "Decision"),
+            declaration: pick(&self.declaration, &site.declaration, "Declaration"),
+            sign_offs: pick(&self.sign_offs, &site.sign_offs, "Sign-offs"),
+            body: pick(&self.body, &site.body, "Facts and advice"),
+            implications: pick(&self.implications, &site.implications, "Implications"),
+            background_papers: pick(
+                &self.background_papers,
+                &site.background_papers,
+                "Background papers",
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +369,9 @@ pub struct SiteConfig {
     pub specified_information: Option<Vec<Specified>>,
     /// Whether the site has its `/transparency/` page (for templates).
     pub transparency: bool,
+    /// `labels` from site.yaml: the organisation's words for the parts of
+    /// its pages.
+    pub labels: Labels,
 }
 
 impl SiteConfig {
@@ -580,6 +655,7 @@ pub fn parse(
         grades,
         commitment_statuses,
         transparency: specified_information.is_some(),
+        labels: raw.labels,
         specified_information,
     })
 }

@@ -188,3 +188,81 @@ fn a_sign_off_that_does_not_apply_cannot_name_a_person_or_one_that_says_nothing(
     );
     assert!(err.contains("wpcc3-0129.md:"), "at its line: {err}");
 }
+
+#[test]
+fn a_notice_uses_its_own_labels_and_headings() {
+    let (_site, out) = built();
+    let page = read(out.path(), "decisions/wpcc3-0129/index.html");
+    let facts = between(&page, "<dl class=\"record-facts\">", "</dl>");
+    assert!(
+        facts.contains("<dt>Decision Reference Number</dt><dd>WPCC3-0129</dd>"),
+        "{facts}"
+    );
+    assert!(
+        facts.contains("<dt>Lead Officer</dt><dd>Emma Dixon</dd>"),
+        "{facts}"
+    );
+    assert!(!facts.contains("Contact officer"), "{facts}");
+    // The header's "Date:" and the signature's date, each as it is.
+    assert!(
+        facts.contains("<dt>Date</dt><dd><time datetime=\"2024-03-12\">12 March 2024</time></dd>"),
+        "{facts}"
+    );
+    assert!(
+        facts
+            .contains("<dt>Signed</dt><dd><time datetime=\"2024-03-13\">13 March 2024</time></dd>"),
+        "{facts}"
+    );
+    assert!(page.contains("<h2>Decision summary</h2>"), "{page}");
+    assert!(!page.contains("Executive summary"), "{page}");
+    // The declaration stands under no heading, as in the notice.
+    assert!(!page.contains("<h2>Declaration</h2>"), "{page}");
+    assert!(page.contains("I confirm that my register of interests’ declaration is up to date"));
+    let body = page
+        .find("<h2>Supporting information</h2>")
+        .expect("the notice's heading");
+    assert!(
+        page[body..].starts_with("<h2>Supporting information</h2><div class=\"prose numbered\"><h3 id=\"1-background-information\">1. Background information</h3>"),
+        "the body's own heading under it: {page}"
+    );
+    assert!(!page.contains("Facts and advice"), "{page}");
+    // Other notices keep the defaults.
+    let other = read(out.path(), "decisions/001-2025/index.html");
+    assert!(other.contains("<dt>Decision number</dt>"), "{other}");
+}
+
+#[test]
+fn site_yaml_sets_labels_for_every_notice_and_a_notice_overrides_them() {
+    let site = copy_fixture();
+    add_notices(site.path());
+    // Not from any source: a site whose notices all say "Lead officer".
+    let yaml = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        format!("{text}labels:\n  decision:\n    contact_officer: Lead officer\n    body: Supporting information\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let surrey = read(out.path(), "decisions/005-2022/index.html");
+    assert!(surrey.contains("<dt>Lead officer</dt>"), "{surrey}");
+    // Warwickshire's own "Lead Officer" wins over the site's.
+    let warwickshire = read(out.path(), "decisions/wpcc3-0129/index.html");
+    assert!(
+        warwickshire.contains("<dt>Lead Officer</dt>"),
+        "{warwickshire}"
+    );
+    // A label the site does not know is an error naming the ones it does.
+    std::fs::write(
+        &yaml,
+        format!("{text}labels:\n  decision:\n    contact_oficer: Lead officer\n"),
+    )
+    .unwrap();
+    let o = build(site.path(), tempfile::tempdir().unwrap().path());
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("contact_oficer"), "{err}");
+    assert!(err.contains("contact_officer"), "the known labels: {err}");
+}

@@ -28,6 +28,10 @@ pub(super) struct Raw {
     /// A register entry's notice text; a notice file has its body below
     /// the front matter instead.
     body: Option<Spanned<String>>,
+    /// This notice's own words for its parts, where they differ from the
+    /// site's (`labels: decision:` in site.yaml).
+    #[serde(default)]
+    labels: crate::config::DecisionLabels,
     #[serde(default)]
     status: Status,
     confidential_reason: Option<String>,
@@ -214,6 +218,9 @@ pub struct Decision {
     pub untitled: bool,
     /// The register it is listed in, when it comes from one.
     pub listing: Option<Listing>,
+    /// Its own labels (`labels:`); the page resolves them against the
+    /// site's.
+    pub labels: crate::config::DecisionLabels,
     /// `None` for a confidential decision. Templates see its fields beside
     /// the stub's (empty when there is no notice).
     #[serde(flatten, serialize_with = "notice_or_empty")]
@@ -428,6 +435,7 @@ pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
         date_effective,
         untitled: raw.untitled,
         listing: at.listing,
+        labels: raw.labels,
         notice: None,
     };
     if confidential {

@@ -464,7 +464,7 @@ fn decision_jobs(
             "decision.html",
             to_value(d, site),
             crumbs,
-            json!({}),
+            json!({"labels": d.labels.resolve(&site.config.labels.decision)}),
         )
     }));
     if lists {

@@ -433,6 +433,11 @@ pub fn render(source: &str, origin: &Origin, settings: Settings) -> (Rendered, V
     };
     raw_html.finish(&mut diagnostics);
     out.text = collapse_whitespace(&strip_placeholders(&text, &out.refs));
+    // Records keep both for the whole build: no room to spare (the HTML was
+    // given half as much again as the source, which is a third too much
+    // for a typical body).
+    out.html.shrink_to_fit();
+    out.text.shrink_to_fit();
     (out, diagnostics)
 }
 

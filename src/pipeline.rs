@@ -146,7 +146,7 @@ pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, D
             return (None, diagnostics);
         }
     };
-    let site = link(config, records, &mut diagnostics);
+    let mut site = link(config, records, &mut diagnostics);
     let t = timings.record("link", t);
 
     let theme = match theme {
@@ -174,6 +174,9 @@ pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, D
     diagnostics.extend(statics.diagnostics);
     let t = timings.record("render", t);
 
+    // The pages are written; the search index and the exports read plain
+    // text, so the HTML goes before they run (`serve` keeps it).
+    site.records.drop_decision_html();
     let (files, stats) = search_files(&site);
     sink.put(files);
     let t = timings.record("search", t);
@@ -424,6 +427,59 @@ pub(crate) fn error_at(path: &Path, message: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixture site up to the pages: linked, with its HTML.
+    fn linked_fixture() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        let (paths, walked) = crate::load::text_paths(&root);
+        let (files, _) = crate::load::read_these(&root, &paths, walked, |f| f);
+        let options = Options {
+            root: root.clone(),
+            include_drafts: false,
+            base_url: None,
+            live_reload: false,
+        };
+        let config = configure(&files, &options).unwrap_or_else(|_| panic!("site.yaml"));
+        let (records, mut diagnostics) = settle_all(files.iter().map(parse_file).collect(), false);
+        let site = link(config, records, &mut diagnostics);
+        assert!(!diagnostics.has_errors(), "{}", report(diagnostics));
+        site
+    }
+
+    #[test]
+    fn search_and_exports_do_not_read_the_html_dropped_after_rendering() {
+        let mut site = linked_fixture();
+        let bodies = |site: &Site| -> Vec<(String, String)> {
+            site.records
+                .decisions
+                .iter()
+                .filter_map(|d| d.notice.as_ref()?.body.as_ref())
+                .map(|b| (b.html.clone(), b.text.clone()))
+                .collect()
+        };
+        let before = bodies(&site);
+        assert!(before.iter().any(|(html, _)| !html.is_empty()));
+        let files = |site: &Site| {
+            let mut files = search_files(site).0;
+            files.extend(crate::export::all(site));
+            files
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect::<Vec<_>>()
+        };
+        let with_html = files(&site);
+        site.records.drop_decision_html();
+        let after = bodies(&site);
+        assert!(after.iter().all(|(html, _)| html.is_empty()));
+        assert_eq!(
+            before.iter().map(|b| &b.1).collect::<Vec<_>>(),
+            after.iter().map(|b| &b.1).collect::<Vec<_>>()
+        );
+        assert!(
+            with_html == files(&site),
+            "the files differ without the HTML"
+        );
+    }
 
     #[test]
     fn every_file_of_a_build_is_claimed() {

@@ -222,9 +222,11 @@ pub struct Decision {
     /// site's.
     pub labels: crate::config::DecisionLabels,
     /// `None` for a confidential decision. Templates see its fields beside
-    /// the stub's (empty when there is no notice).
+    /// the stub's (empty when there is no notice). Boxed: a notice is most
+    /// of a decision's size, and a large site's list of decisions (grown,
+    /// sorted) then moves pointers rather than whole notices.
     #[serde(flatten, serialize_with = "notice_or_empty")]
-    pub notice: Option<Notice>,
+    pub notice: Option<Box<Notice>>,
 }
 
 /// Everything of a decision beyond its stub.
@@ -254,7 +256,10 @@ pub struct Notice {
     pub body: Option<Md>,
 }
 
-fn notice_or_empty<S: serde::Serializer>(notice: &Option<Notice>, s: S) -> Result<S::Ok, S::Error> {
+fn notice_or_empty<S: serde::Serializer>(
+    notice: &Option<Box<Notice>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match notice {
         Some(n) => n.serialize(s),
         None => Notice::default().serialize(s),
@@ -558,7 +563,7 @@ pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
         body,
     };
     let mut d = stub(meta);
-    d.notice = Some(notice);
+    d.notice = Some(Box::new(notice));
     d
 }
 
@@ -586,6 +591,29 @@ fn sign_off(cx: &mut Cx<'_>, o: &RawSignOff) -> SignOff {
         date,
         not_applicable: o.not_applicable,
         text: o.text.clone(),
+    }
+}
+
+impl Notice {
+    /// Lets go of the HTML of every text of the notice (`Md::drop_html`).
+    pub fn drop_html(&mut self) {
+        let implications = self
+            .implications
+            .iter_mut()
+            .flat_map(|i| [&mut i.financial, &mut i.legal, &mut i.equality]);
+        let approval = self.approval.iter_mut().map(|a| &mut a.text);
+        [
+            &mut self.executive_summary,
+            &mut self.recommendation,
+            &mut self.decision,
+            &mut self.declaration,
+            &mut self.body,
+        ]
+        .into_iter()
+        .chain(implications)
+        .flatten()
+        .chain(approval)
+        .for_each(Md::drop_html);
     }
 }
 

@@ -200,6 +200,12 @@ impl Serialize for Md {
 }
 
 impl Md {
+    /// Lets the HTML go once the pages showing it are written: what runs
+    /// after rendering (search, exports) reads the plain text only.
+    pub fn drop_html(&mut self) {
+        self.html = String::new();
+    }
+
     /// For one-line texts shown inline: the HTML without its `<p>` wrapper.
     pub fn inline_html(&self) -> &str {
         let t = self.html.trim();

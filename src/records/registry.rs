@@ -97,6 +97,19 @@ fn split<T>(items: &mut Vec<T>, draft: impl Fn(&T) -> bool) -> Vec<T> {
     drafts
 }
 
+impl Records {
+    /// Lets go of the decisions' HTML once their pages are written (`build`
+    /// and `check`; `serve` keeps it, to render pages again). Decisions are
+    /// the kind a site has tens of thousands of, and their HTML most of a
+    /// large site's memory; the search index and the exports that come
+    /// after the pages read the plain text only.
+    pub fn drop_decision_html(&mut self) {
+        for notice in self.decisions.iter_mut().filter_map(|d| d.notice.as_mut()) {
+            notice.drop_html();
+        }
+    }
+}
+
 /// A record of any kind, as generic code sees it (`Records::of_kind`). Its
 /// page context and search text are made only when asked for: a list needs
 /// neither, search needs no context, serve makes few of the pages.

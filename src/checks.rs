@@ -118,7 +118,7 @@ fn attach_answers(site: &mut Site) -> Vec<Diagnostic> {
             .records
             .panel
             .iter()
-            .find(|p| p.meta.key == response.responds_to.target.key)
+            .find(|p| response.is_response_to(Kind::Panel, &p.meta.key))
         else {
             continue;
         };
@@ -188,15 +188,26 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
                         .is_some_and(|c| c.target.kind == kind && c.target.key == key)
             })
             .collect();
+        // The reports a response to this plan answers: the Panel's on the
+        // site, and a document published elsewhere that its Panel-report
+        // step cites.
+        let answered: Vec<(Kind, &str)> = reports
+            .iter()
+            .map(|p| (Kind::Panel, p.meta.key.as_str()))
+            .chain(
+                steps
+                    .iter()
+                    .filter(|s| s.step == StepKind::PanelReport)
+                    .filter_map(|s| s.record.as_ref())
+                    .filter(|r| r.target.kind == Kind::Document)
+                    .map(|r| (Kind::Document, r.target.key.as_str())),
+            )
+            .collect();
         let responses: Vec<&crate::records::Response> = site
             .records
             .responses
             .iter()
-            .filter(|r| {
-                reports
-                    .iter()
-                    .any(|p| p.meta.key == r.responds_to.target.key)
-            })
+            .filter(|r| answered.iter().any(|(k, key)| r.is_response_to(*k, key)))
             .collect();
         let mut timeline = Timeline::default();
         for step_kind in StepKind::ALL {

@@ -579,6 +579,7 @@ fn backlink_heading(relation: Relation, from: Kind, to: Kind) -> Option<String> 
         (Relation::Grades, _) => "Performance reports on it",
         (Relation::PresentedTo, _) => "Reports presented to it",
         (Relation::Evidence, _) => "Commitments it shows progress on",
+        (Relation::BelongsTo, _) => "Metrics it sets",
         (Relation::Mentions, Kind::Decision) => "Mentioned in decisions",
         (Relation::Mentions, Kind::Panel) => "Mentioned in Panel documents",
         (Relation::Mentions, Kind::Response) => "Mentioned in responses",

@@ -54,6 +54,9 @@ pub enum Relation {
     PresentedTo,
     /// A commitment's progress update cites a record as evidence.
     Evidence,
+    /// A metric belongs to a document published elsewhere (a previous
+    /// plan, a national framework) rather than to a plan section here.
+    BelongsTo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     Budget,
     AnnualReport,
     Performance,
+    Document,
     Page,
 }
 
@@ -71,7 +72,7 @@ const fn info(
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 18] = [
+    pub(crate) const ALL: [Kind; 19] = [
         Kind::Plan,
         Kind::Section,
         Kind::Variation,
@@ -89,6 +90,7 @@ impl Kind {
         Kind::Budget,
         Kind::AnnualReport,
         Kind::Performance,
+        Kind::Document,
         Kind::Page,
     ];
 
@@ -258,6 +260,18 @@ impl Kind {
                 "Decisions as the organisation lists them in its registers, under the register's own headings; each entry has its own page.",
             )
         };
+        const DOCUMENT: KindInfo = KindInfo {
+            default_template: Some(include_str!("../themes/default/templates/document.html")),
+            ..info(
+                "document",
+                "Document published elsewhere",
+                "Documents published elsewhere",
+                "documents/",
+                "documents/",
+                "document.html",
+                "Documents this site refers to that are published elsewhere (by the Police and Crime Panel, the Home Office or others), each with who publishes it and a link to it.",
+            )
+        };
         const PAGE: KindInfo = info("page", "Page", "Pages", "", "", "page.html", "");
         match self {
             Kind::Plan => &PLAN,
@@ -277,6 +291,7 @@ impl Kind {
             Kind::Budget => &BUDGET,
             Kind::AnnualReport => &ANNUAL_REPORT,
             Kind::Performance => &PERFORMANCE,
+            Kind::Document => &DOCUMENT,
             Kind::Page => &PAGE,
         }
     }

@@ -342,7 +342,7 @@ impl AnnualReport {
             records
                 .responses
                 .iter()
-                .filter(|r| &r.responds_to.target.key == key)
+                .filter(|r| r.is_response_to(Kind::Panel, key))
                 .min_by(|a, b| (a.date, &a.meta.key).cmp(&(b.date, &b.meta.key)))
         });
         let found = |kind: Kind, meta: &Meta| {

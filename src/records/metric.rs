@@ -17,9 +17,11 @@ struct Raw {
     name: String,
     definition: Spanned<String>,
     context: Option<Spanned<String>>,
-    plan: Spanned<String>,
-    section: Spanned<String>,
+    plan: Option<Spanned<String>>,
+    section: Option<Spanned<String>>,
     subsection: Option<Spanned<String>>,
+    /// Or the document published elsewhere that sets it (its id).
+    document: Option<Spanned<String>>,
     #[serde(default)]
     commitments: Vec<Spanned<String>>,
     unit: Option<String>,
@@ -81,8 +83,12 @@ pub struct Metric {
     pub name: String,
     pub definition: Md,
     pub context: Option<Md>,
-    pub plan: Ref,
-    pub section: Ref,
+    /// The plan and section it sits in, when it is one of this site's
+    /// plans' measures.
+    pub plan: Option<Ref>,
+    pub section: Option<Ref>,
+    /// Otherwise the document published elsewhere that sets it.
+    pub document: Option<Ref>,
     pub commitments: Vec<Ref>,
     pub unit: Option<String>,
     pub direction: Direction,
@@ -114,8 +120,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             .markdown(&Some(raw.definition.clone()), Settings::default())
             .unwrap_or_default();
         let context = cx.markdown(&raw.context, Settings::default());
-        let plan = cx.typed(Kind::Plan, &raw.plan, Relation::PartOf);
-        let section = cx.section_ref(&raw.plan, &raw.section, raw.subsection.as_ref());
+        let (plan, section, document) = home(&mut cx, &raw);
         let commitments = cx.typed_all(Kind::Commitment, &raw.commitments, Relation::Measures);
         let target_value = raw.target_value.as_ref().and_then(|v| {
             let parsed = Decimal::parse(&v.value);
@@ -153,6 +158,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             context,
             plan,
             section,
+            document,
             commitments,
             unit: raw.unit,
             direction: raw.direction,
@@ -166,6 +172,51 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         });
     }
     (Parsed::Metrics(out), diagnostics)
+}
+
+/// Where a metric belongs: a plan section here (`plan:` and `section:`,
+/// with an optional `subsection:`) or a document published elsewhere
+/// (`document:`), exactly one of the two.
+fn home(cx: &mut Cx<'_>, raw: &Raw) -> (Option<Ref>, Option<Ref>, Option<Ref>) {
+    let document = raw.document.as_ref().map(|d| {
+        let id = d.value.trim();
+        let id = id.strip_prefix("document ").map_or(id, str::trim);
+        let at = Spanned {
+            value: id.to_string(),
+            referenced: d.referenced,
+            defined: d.defined,
+        };
+        cx.typed(Kind::Document, &at, Relation::BelongsTo)
+    });
+    match (&raw.plan, &raw.section, &raw.document) {
+        (Some(plan), Some(section), None) => (
+            Some(cx.typed(Kind::Plan, plan, Relation::PartOf)),
+            Some(cx.section_ref(plan, section, raw.subsection.as_ref())),
+            None,
+        ),
+        (None, None, Some(_)) if raw.subsection.is_none() => (None, None, document),
+        (_, _, Some(d)) => {
+            let span = cx.span(d);
+            cx.error(
+                span,
+                format!("metric `{}` belongs both to a document and to a plan section", raw.id.value),
+                "a metric is set by one place: keep `plan:` and `section:` for a measure of this site's plan, or `document:` alone for one set by a document published elsewhere",
+            );
+            (None, None, document)
+        }
+        (plan, section, None) => {
+            let span = plan
+                .as_ref()
+                .or(section.as_ref())
+                .map_or_else(|| cx.span(&raw.id), |v| cx.span(v));
+            cx.error(
+                span,
+                format!("metric `{}` does not say where it belongs", raw.id.value),
+                "give the plan and section it is set in (`plan: 2025-2029`, `section: section-1`), or, for a measure set by a document published elsewhere, `document: <id>` of a file in content/documents/",
+            );
+            (None, None, None)
+        }
+    }
 }
 
 /// Reads `period,value[,note]` rows. Every bad row is reported with its line

@@ -21,6 +21,7 @@ pub mod annual_report;
 pub mod budget;
 pub mod commitment;
 pub mod decision;
+pub mod document;
 pub mod grants;
 pub mod meeting;
 pub mod metric;
@@ -53,6 +54,7 @@ pub use annual_report::AnnualReport;
 pub use budget::Budget;
 pub use commitment::Commitment;
 pub use decision::Decision;
+pub use document::Document;
 pub use grants::{GrantRow, GrantsTable};
 pub use meeting::Meeting;
 pub use metric::Metric;
@@ -575,7 +577,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     format!("plansite does not know what to do with {what}"),
                 )
                 .with_help(
-                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts, annual-reports, performance or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
+                    "records go in content/plans, variations, commitments, metrics, grants, budgets, decisions, panel, responses, papers, meetings, precepts, annual-reports, performance, documents or pages (see docs/content.md); start a file name with `_` to keep it out of the site",
                 ),
             ],
         )
@@ -600,6 +602,7 @@ fn parse_by_place(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         ("budgets", "yaml" | "yml") => budget::parse(file),
         ("annual-reports", "md") => annual_report::parse(file),
         ("performance", "md") => performance::parse(file),
+        ("documents", "yaml" | "yml") => document::parse(file),
         (_, "png" | "jpg" | "jpeg" | "svg" | "gif" | "webp" | "pdf") => {
             (Parsed::Nothing, Vec::new())
         }

@@ -645,7 +645,7 @@ impl Precept {
             records
                 .responses
                 .iter()
-                .find(|r| r.responds_to.target.key == first.meta.key)
+                .find(|r| r.is_response_to(Kind::Panel, &first.meta.key))
         });
         let found = |kind: Kind, meta: &Meta, date: Option<Date>| {
             (

@@ -331,6 +331,8 @@ kinds! {
     budgets: Budget => Budget,
     annual_reports: AnnualReport => AnnualReport,
     performance: PerformanceReport => Performance,
+    /// Documents published elsewhere, which records here refer to.
+    documents: Document => Document,
 }
 
 #[cfg(test)]

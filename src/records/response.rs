@@ -94,9 +94,23 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
     let mut cx = Cx::new(&file.path, fm.yaml_line);
     let id = cx.id(&raw.id);
     let date = cx.date(&raw.date);
-    let responds_to = cx.typed(Kind::Panel, &raw.responds_to, Relation::RespondsTo);
+    let responds_to = answered(&mut cx, &raw.responds_to);
     let mut answers = Vec::new();
-    for a in &raw.answers {
+    if responds_to.target.kind == Kind::Document
+        && let Some(first) = raw.answers.first()
+    {
+        let span = cx.span(&first.recommendation);
+        cx.error(
+            span,
+            "a response to a document published elsewhere cannot answer its recommendations one by one",
+            "the site holds none of that document's recommendations to link an answer to: give the answers in the response's text (numbered paragraphs get their own anchors), or publish the report as a Panel document and answer that",
+        );
+    }
+    for a in raw
+        .answers
+        .iter()
+        .filter(|_| responds_to.target.kind == Kind::Panel)
+    {
         let written = format!("{}#rec-{}", raw.responds_to.value, a.recommendation.value);
         let r = typed_reference(
             Kind::Panel,
@@ -149,6 +163,41 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         }]),
         diagnostics,
     )
+}
+
+impl Response {
+    /// Whether it answers the record of `kind` with `key`: a Panel report
+    /// and a document published elsewhere may share an id.
+    pub fn is_response_to(&self, kind: Kind, key: &str) -> bool {
+        self.responds_to.target.kind == kind && self.responds_to.target.key == key
+    }
+}
+
+/// What a response answers: a Panel report on the site, by its bare id
+/// (`2014-02-14-report`), or a document published elsewhere
+/// (`document <id>`); any other kind is an error at its place.
+fn answered(cx: &mut Cx<'_>, value: &Spanned<String>) -> Ref {
+    let written = value.value.trim();
+    if !written.contains(char::is_whitespace) {
+        return cx.typed(Kind::Panel, value, Relation::RespondsTo);
+    }
+    let Some(r) = cx.reference(value, Relation::RespondsTo) else {
+        // The reference could not be read (reported); keep a Panel
+        // reference so the record stands, found or not.
+        return typed_reference(Kind::Panel, written, cx.span(value), Relation::RespondsTo);
+    };
+    if !matches!(r.target.kind, Kind::Panel | Kind::Document) {
+        let span = cx.span(value);
+        cx.error(
+            span,
+            format!(
+                "a response answers a Panel report or a document published elsewhere, not a {}",
+                r.target.kind.label().to_lowercase()
+            ),
+            "write the Panel report's id (`responds_to: 2014-02-14-report`) or a document's (`responds_to: document west-mercia-draft-plan-report`); other records go under `related:`",
+        );
+    }
+    r
 }
 
 impl super::Record for Response {

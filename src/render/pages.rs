@@ -206,7 +206,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
             .collect();
         let counts = json!({
             "commitments": r.commitments.iter().filter(|c| c.plan.target.key == plan.meta.key).count(),
-            "metrics": r.metrics.iter().filter(|m| m.plan.target.key == plan.meta.key).count(),
+            "metrics": r.metrics.iter().filter(|m| m.plan.as_ref().is_some_and(|p| p.target.key == plan.meta.key)).count(),
         });
         let timeline = site.timelines.get(&(Kind::Plan, plan.meta.key.clone()));
         jobs.push(record_job(
@@ -240,7 +240,7 @@ fn plan_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
                 json!({
                     "id": h.id, "title": h.text,
                     "commitments": r.commitments.iter().filter(|c| here(&c.section)).map(commitment_summary).collect::<Vec<_>>(),
-                    "metrics": r.metrics.iter().filter(|m| here(&m.section)).map(|m| summary(&m.meta, &m.name)).collect::<Vec<_>>(),
+                    "metrics": r.metrics.iter().filter(|m| m.section.as_ref().is_some_and(here)).map(|m| summary(&m.meta, &m.name)).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -394,15 +394,53 @@ fn commitment_and_metric_jobs(site: &Site, jobs: &mut Vec<PageJob>) {
             json!({"chart": chart, "latest": m.series.last()}),
         ));
     }
-    jobs.push(list_job("metrics/", "metrics.html", "Metrics", json!({
-        "groups": by_section(site, |s| r.metrics.iter().filter(|m| m.section.target.key == s && listed(&m.meta)).map(|m| {
-            let mut v = summary(&m.meta, &m.name);
-            v["target"] = json!(m.target);
-            v["latest"] = json!(m.series.last().map(|p| format!("{} ({})", p.value_text, p.period_label)));
-            v
-        }).collect()),
-        "count": r.metrics.len(),
-    })));
+    jobs.push(list_job(
+        "metrics/",
+        "metrics.html",
+        "Metrics",
+        json!({
+            "groups": metric_groups(site),
+            "count": r.metrics.len(),
+        }),
+    ));
+}
+
+/// The metrics list's groups: the plan's sections in order, then each
+/// document published elsewhere that sets metrics.
+fn metric_groups(site: &Site) -> Vec<Value> {
+    let r = &site.records;
+    let row = |m: &crate::records::Metric| {
+        let mut v = summary(&m.meta, &m.name);
+        v["target"] = json!(m.target);
+        v["latest"] = json!(
+            m.series
+                .last()
+                .map(|p| format!("{} ({})", p.value_text, p.period_label))
+        );
+        v
+    };
+    let within = |home: &Option<crate::refs::Ref>, key: &str| {
+        home.as_ref().is_some_and(|h| h.target.key == key)
+    };
+    let mut groups = by_section(site, |s| {
+        r.metrics
+            .iter()
+            .filter(|m| within(&m.section, s) && listed(&m.meta))
+            .map(row)
+            .collect()
+    });
+    for d in &r.documents {
+        let items: Vec<Value> = r
+            .metrics
+            .iter()
+            .filter(|m| within(&m.document, &d.meta.key) && listed(&m.meta))
+            .map(row)
+            .collect();
+        if !items.is_empty() {
+            groups.push(json!({"title": d.meta.title, "url": d.meta.url, "number": null, "elsewhere": d.publisher, "items": items}));
+        }
+    }
+    groups
 }
 
 /// Grants tables, their rows and the list of tables.

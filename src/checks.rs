@@ -276,7 +276,7 @@ fn build_timelines(site: &mut Site) -> Vec<Diagnostic> {
                         ),
                     )
                     .with_help(if step_kind.wants_record() {
-                        "publish the document (a Panel report or response whose `concerns:`/`responds_to:` links here), or keep the step with a `note:`; the timeline shows it as not published on this site"
+                        "publish the document (a Panel report or response whose `concerns:`/`responds_to:` links here), cite one published elsewhere with `record: \"document <id>\"` (see content/documents/), or keep the step with a `note:`; the timeline shows it as not published on this site"
                     } else {
                         "add the step to `process:` with its date and a `source:` reference"
                     }),

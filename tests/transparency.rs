@@ -42,7 +42,7 @@ fn each_item_shows_what_meets_it_or_that_it_is_not_published() {
     );
     assert!(
         decisions.contains(
-            "<a href=\"../decisions/\">Decisions</a> <span class=\"meta\">(4 on this site)</span>"
+            "<a href=\"../decisions/\">Decisions</a> <span class=\"meta\">(7 on this site)</span>"
         ),
         "{decisions}"
     );

@@ -283,8 +283,10 @@ impl Register {
             Field::DecisionMaker => notice.and_then(|n| n.decision_maker.clone()),
             Field::Summary => notice
                 .and_then(|n| n.executive_summary.as_ref())
-                .map(inline),
-            Field::Decision => notice.and_then(|n| n.decision.as_ref()).map(inline),
+                .map(|m| m.inline_html().to_string()),
+            Field::Decision => notice
+                .and_then(|n| n.decision.as_ref())
+                .map(|m| m.inline_html().to_string()),
             Field::Outcome => notice.and_then(|n| n.outcome.clone()),
             // A restricted entry's column gives the stated reason, as
             // registers print it; any other its status.
@@ -296,19 +298,6 @@ impl Register {
             Field::Category => notice.and_then(|n| n.category.clone()),
             Field::SignedBy => notice.and_then(|n| n.signed_by.clone()),
         }
-    }
-}
-
-/// Markdown for a table cell: one paragraph without its `<p>`, so a cell
-/// that says "Approved" is one line of text; longer text keeps its blocks.
-fn inline(md: &Md) -> String {
-    let html = md.html.trim();
-    match html
-        .strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("</p>") => inner.to_string(),
-        _ => html.to_string(),
     }
 }
 

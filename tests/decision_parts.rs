@@ -266,3 +266,10 @@ fn site_yaml_sets_labels_for_every_notice_and_a_notice_overrides_them() {
     assert!(err.contains("contact_oficer"), "{err}");
     assert!(err.contains("contact_officer"), "the known labels: {err}");
 }
+
+#[test]
+fn the_modelled_notices_pass_check_strict_on_a_starter_site() {
+    let dir = starter_with(&[PARTS], "decisions");
+    let o = check_strict(&dir.path().join("site"));
+    assert!(o.status.success(), "{}", stderr(&o));
+}

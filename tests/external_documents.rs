@@ -20,12 +20,7 @@ use std::path::Path;
 /// `tests/fixtures/external-documents/` added to its content; the site's
 /// root is `site/` inside the folder.
 fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(&["new", dir.path().join("site").to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let extra = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/external-documents");
-    copy_dir(&extra, &dir.path().join("site/content"));
-    dir
+    starter_with(&["tests/fixtures/external-documents"], "")
 }
 
 fn root(dir: &tempfile::TempDir) -> std::path::PathBuf {

@@ -279,3 +279,15 @@ fn a_draft_entry_is_not_published() {
     assert!(register.contains("Published entry"));
     assert!(!register.contains("Draft entry"), "{register}");
 }
+
+#[test]
+fn the_registers_pass_check_strict_on_a_starter_site() {
+    let dir = starter_with(&[REGISTERS], "decisions");
+    let o = check_strict(&dir.path().join("site"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // `--strict` fails on any warning; the entries are all on the site.
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("No errors: "),
+        "{o:?}"
+    );
+}

@@ -59,6 +59,14 @@ pub fn check(root: &Path) -> Output {
         .unwrap()
 }
 
+pub fn check_strict(root: &Path) -> Output {
+    Command::new(BIN)
+        .args(["check", "--strict", "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
@@ -297,4 +305,20 @@ pub fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {from:?} in {html}"));
     let rest = &html[start..];
     &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
+/// A starter site (`plansite new`, clean under `check --strict`) with each
+/// of `extra`'s files (paths from the project root) copied into its
+/// `content/` under `into`; the site's root is `site/` inside the folder.
+pub fn starter_with(extra: &[&str], into: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["new", dir.path().join("site").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let to = dir.path().join("site/content").join(into);
+    std::fs::create_dir_all(&to).unwrap();
+    for folder in extra {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        copy_dir(&from, &to);
+    }
+    dir
 }

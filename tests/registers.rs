@@ -291,3 +291,43 @@ fn the_registers_pass_check_strict_on_a_starter_site() {
         "{o:?}"
     );
 }
+
+#[test]
+fn a_draft_register_keeps_its_entries_off_the_site_too() {
+    let site = copy_fixture();
+    // Not from any source.
+    write(
+        site.path(),
+        "content/decisions/draft-register.yaml",
+        "title: Draft register\ndraft: true\ndecisions:\n  - number: 2031/1\n    title: Entry of a draft register\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.path().join("registers/draft-register").exists());
+    assert!(
+        !out.path().join("decisions/2031-1").exists(),
+        "an entry would name a register page that is not published"
+    );
+}
+
+#[test]
+fn a_reference_in_a_heading_s_introduction_is_the_register_s() {
+    let site = copy_fixture();
+    // Not from any source: a heading's introduction citing a notice.
+    write(
+        site.path(),
+        "content/decisions/cites.yaml",
+        "title: Citing register\ngroups:\n  - heading: First\n    intro: See [[decision 001/2025]].\n    decisions:\n      - number: 2032/1\n        title: Entry under the heading\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build(site.path(), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cited = read(out.path(), "decisions/001-2025/index.html");
+    let backlinks = between(&cited, "<section class=\"backlinks\"", "</section>");
+    assert!(backlinks.contains("Citing register"), "{backlinks}");
+    assert!(
+        !backlinks.contains("Entry under the heading"),
+        "{backlinks}"
+    );
+}

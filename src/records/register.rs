@@ -192,20 +192,26 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         withdrawn: raw.withdrawn,
         related: raw.related,
     };
+    // Entries under no heading come first, as one group without one. The
+    // headings' introductions are the register's text: rendered before the
+    // register's references are taken, so none is filed under an entry.
+    let ungrouped = (!raw.decisions.is_empty()).then_some((None, None, raw.decisions));
+    let grouped: Vec<_> = raw
+        .groups
+        .into_iter()
+        .map(|g| {
+            let intro = cx.markdown(&g.intro, Settings::default());
+            (Some(g.heading), intro, g.decisions)
+        })
+        .collect();
     // The register's own references are taken before its entries', so each
     // entry keeps only what it refers to itself.
     cx.finish_meta(&mut meta, &common);
 
-    // Entries under no heading come first, as one group without one.
-    let ungrouped = (!raw.decisions.is_empty()).then_some((None, None, raw.decisions));
-    let grouped = raw
-        .groups
-        .into_iter()
-        .map(|g| (Some(g.heading), g.intro, g.decisions));
     let mut groups = Vec::new();
     let mut decisions = Vec::new();
     let mut anchors: HashMap<String, Span> = HashMap::new();
-    for (raw_heading, raw_intro, raw_entries) in ungrouped.into_iter().chain(grouped) {
+    for (raw_heading, group_intro, raw_entries) in ungrouped.into_iter().chain(grouped) {
         let heading = raw_heading.as_ref().map(|h| h.value.clone());
         let anchor = raw_heading.as_ref().map(|h| {
             let anchor = crate::text::slug(&h.value);
@@ -222,7 +228,6 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             }
             anchor
         });
-        let group_intro = cx.markdown(&raw_intro, Settings::default());
         let mut entries = Vec::new();
         for raw_entry in raw_entries {
             let at = Entry {
@@ -237,7 +242,10 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
                     anchor: anchor.clone(),
                 }),
             };
-            let d = decision::from_raw(&mut cx, raw_entry, at);
+            let mut d = decision::from_raw(&mut cx, raw_entry, at);
+            // A draft register's entries are drafts too: none may name a
+            // register page that is not published.
+            d.meta.draft |= meta.draft;
             entries.push(d.meta.key.clone());
             decisions.push(d);
         }

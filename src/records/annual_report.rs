@@ -135,14 +135,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
             );
         }
     }
-    let document = raw.document.as_ref().and_then(|u| {
-        if let Some(problem) = crate::safe::url_problem(&u.value) {
-            let span = cx.span(u);
-            cx.error(span, problem, crate::safe::URL_HELP);
-            return None;
-        }
-        Some(u.value.trim().to_string())
-    });
+    let document = raw.document.as_ref().and_then(|u| cx.url(u));
     let meeting = raw.meeting.as_ref().map(|m| {
         let text = m.value.trim().trim_start_matches("meeting ").to_string();
         let r = typed_reference(Kind::Meeting, &text, cx.span(m), Relation::Mentions);

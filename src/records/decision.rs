@@ -492,13 +492,7 @@ pub(super) fn from_raw(cx: &mut Cx<'_>, raw: Raw, at: Entry<'_>) -> Decision {
                 .decision
                 .as_ref()
                 .map(|d| cx.typed(Kind::Decision, d, Relation::Cites)),
-            url: p.url.as_ref().map(|u| {
-                if let Some(problem) = crate::safe::url_problem(&u.value) {
-                    let span = cx.span(u);
-                    cx.error(span, problem, crate::safe::URL_HELP);
-                }
-                u.value.clone()
-            }),
+            url: p.url.as_ref().and_then(|u| cx.url(u)),
         })
         .collect();
     let plan = raw

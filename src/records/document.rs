@@ -149,12 +149,9 @@ fn when(cx: &mut Cx<'_>, value: &Spanned<String>) -> Option<When> {
 /// elsewhere is reached over the web, never by a relative path or another
 /// scheme.
 fn web_address(cx: &mut Cx<'_>, value: &Spanned<String>, field: &str) -> Option<Link> {
-    let url = value.value.trim();
+    let url = cx.url(value)?;
+    let url = url.as_str();
     let span = cx.span(value);
-    if let Some(problem) = crate::safe::url_problem(url) {
-        cx.error(span, problem, crate::safe::URL_HELP);
-        return None;
-    }
     let rest = ["https://", "http://"].iter().find_map(|scheme| {
         url.get(..scheme.len())
             .filter(|s| s.eq_ignore_ascii_case(scheme))

@@ -248,6 +248,18 @@ impl<'a> Cx<'a> {
             .push(Diagnostic::error(Some(span), message).with_help(help));
     }
 
+    /// A link to a document elsewhere (`crate::safe::url_problem`): the
+    /// address trimmed, or an error at its place and `None`.
+    pub fn url(&mut self, value: &Spanned<String>) -> Option<String> {
+        let url = value.value.trim();
+        if let Some(problem) = crate::safe::url_problem(url) {
+            let span = self.span(value);
+            self.error(span, problem, crate::safe::URL_HELP);
+            return None;
+        }
+        Some(url.to_string())
+    }
+
     pub fn date(&mut self, field: &Option<Spanned<String>>) -> Option<Date> {
         let value = field.as_ref()?;
         match Date::parse(&value.value) {
@@ -686,4 +698,30 @@ pub fn salvage_keys(file: &SourceFile) -> Vec<String> {
 /// serde default helper.
 pub fn yes() -> bool {
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url_of(yaml: &str) -> (Option<String>, Vec<Diagnostic>) {
+        let value: Spanned<String> = serde_saphyr::from_str(yaml).unwrap();
+        let mut cx = Cx::new(Path::new("content/x.yaml"), 1);
+        let url = cx.url(&value);
+        (url, cx.diagnostics)
+    }
+
+    #[test]
+    fn a_link_is_trimmed_and_a_script_address_is_an_error_at_its_place() {
+        let (url, diagnostics) = url_of("\" https://example.org/report.pdf \"");
+        assert_eq!(url.as_deref(), Some("https://example.org/report.pdf"));
+        assert!(diagnostics.is_empty());
+
+        let (url, diagnostics) = url_of("\"javascript:alert(1)\"");
+        assert_eq!(url, None);
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].is_error());
+        assert_eq!(diagnostics[0].help.as_deref(), Some(crate::safe::URL_HELP));
+        assert!(diagnostics[0].span.as_ref().is_some_and(|s| s.line == 1));
+    }
 }

@@ -113,13 +113,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         .presented_to
         .as_ref()
         .map(|m| cx.typed(Kind::Meeting, m, Relation::PresentedTo));
-    let document = raw.document.as_ref().map(|u| {
-        if let Some(problem) = crate::safe::url_problem(&u.value) {
-            let span = cx.span(u);
-            cx.error(span, problem, crate::safe::URL_HELP);
-        }
-        u.value.clone()
-    });
+    let document = raw.document.as_ref().and_then(|u| cx.url(u));
     let mut indicators: Vec<Indicator> = Vec::new();
     for raw in &raw.indicators {
         let anchor = format!("indicator-{}", raw.metric.value.trim());

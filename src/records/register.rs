@@ -142,13 +142,7 @@ pub fn parse(file: &SourceFile) -> (Parsed, Vec<Diagnostic>) {
         .map(|id| cx.span(id))
         .unwrap_or_else(|| Span::file(&file.path));
     let mut meta = Meta::new(Kind::Register, key, raw.title, &file.path, id_span);
-    let source = raw.source.as_ref().map(|u| {
-        if let Some(problem) = crate::safe::url_problem(&u.value) {
-            let span = cx.span(u);
-            cx.error(span, problem, crate::safe::URL_HELP);
-        }
-        u.value.clone()
-    });
+    let source = raw.source.as_ref().and_then(|u| cx.url(u));
     let columns = if raw.columns.is_empty() {
         Field::DEFAULT
             .iter()

@@ -387,3 +387,116 @@ fn the_code_map_names_every_module_and_test_file() {
          help: add a line for each to the code map"
     );
 }
+
+/// `crate::NAME::ITEM` pairs a file names: `ITEM` is the next segment, each
+/// item's first segment for a group (`crate::a::{b, c::d}` gives `(a, b)`
+/// and `(a, c)`), and empty when the path stops at the module.
+fn named_items(code: &str) -> BTreeSet<(String, String)> {
+    let b: Vec<char> = code.chars().collect();
+    let needle: Vec<char> = "crate::".chars().collect();
+    let mut found = BTreeSet::new();
+    let mut i = 0;
+    while i + needle.len() <= b.len() {
+        if !b[i..].starts_with(&needle) || ident_before(&b, i) {
+            i += 1;
+            continue;
+        }
+        let (module, mut j) = ident_at(&b, skip_space(&b, i + needle.len()));
+        i = j.max(i + 1);
+        if module.is_empty() {
+            continue;
+        }
+        if !b[j..].starts_with(&[':', ':']) {
+            found.insert((module, String::new()));
+            continue;
+        }
+        j = skip_space(&b, j + 2);
+        if b.get(j) != Some(&'{') {
+            found.insert((module, ident_at(&b, j).0));
+            continue;
+        }
+        let mut depth = 0;
+        let mut item_start = true;
+        while j < b.len() {
+            match b[j] {
+                '{' => {
+                    depth += 1;
+                    item_start = depth == 1;
+                    j += 1;
+                }
+                '}' => {
+                    depth -= 1;
+                    j += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                ',' => {
+                    item_start = depth == 1;
+                    j += 1;
+                }
+                c if c.is_alphabetic() || c == '_' => {
+                    let (name, end) = ident_at(&b, j);
+                    if item_start {
+                        found.insert((module.clone(), name));
+                    }
+                    item_start = false;
+                    j = end;
+                }
+                _ => j += 1,
+            }
+        }
+        i = j;
+    }
+    found
+}
+
+/// Serve runs the build's stages through `pipeline` (`make`, the file
+/// cache) and picks pages with `render::select`: it names no stage of its
+/// own accord, so it cannot drift from the build.
+#[test]
+fn serve_reaches_the_stages_only_through_the_pipeline() {
+    let allowed: &[(&str, &[&str])] = &[
+        (
+            "pipeline",
+            &["self", "cache", "Driver", "Options", "Timings", "report"],
+        ),
+        ("render", &["Theme", "select"]),
+        ("diagnostics", &["", "Diagnostic", "Diagnostics"]),
+        ("output", &["OutputFile"]),
+        ("link", &["Site"]),
+        ("claims", &["Claimant"]),
+        ("load", &["is_binary_asset"]),
+    ];
+    let mut stray = Vec::new();
+    for file in rust_files(&root().join("src/serve")) {
+        let code = code_only(&std::fs::read_to_string(&file).unwrap());
+        for (module, item) in named_items(&code) {
+            let ok = allowed
+                .iter()
+                .any(|(m, items)| *m == module && items.contains(&item.as_str()));
+            if !ok {
+                let shown = file.strip_prefix(root()).unwrap().display();
+                stray.push(format!("{shown}: crate::{module}::{item}"));
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "serve names stage code the pipeline should call for it:\n{}\n\
+         help: call it from `pipeline::make` (or a `Driver` method) so build runs it too",
+        stray.join("\n")
+    );
+    let code = code_only("use crate::a::{b, c::d}; crate::e::f(); crate::g;");
+    let pairs: Vec<(String, String)> = named_items(&code).into_iter().collect();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        pairs,
+        [
+            pair("a", "b"),
+            pair("a", "c"),
+            pair("e", "f"),
+            pair("g", "")
+        ]
+    );
+}

@@ -704,3 +704,48 @@ fn changes_reported_under_the_real_path_of_the_root_count() {
         "{changed:?}"
     );
 }
+
+/// Serve runs the build's own stages: a site with errors from linking and
+/// from rendering shows in serve exactly the errors a build reports, and
+/// once both are fixed it publishes what a build makes.
+#[test]
+fn serve_reports_the_errors_a_build_reports() {
+    let site = copy_fixture();
+    let root = site.path();
+    let foi = root.join("content/pages/foi.md");
+    edit(&foi, "[[decision WPCC3-0089|", "[[decision WPCC3-0098|");
+    let templates = root.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let page = templates.join("page.html");
+    std::fs::write(
+        &page,
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ record.meta.title | }}</h1>\n{% endblock content %}\n",
+    )
+    .unwrap();
+
+    let (built, diagnostics) = pipeline::run(&options(root));
+    assert!(built.is_none());
+    let from_build = pipeline::report(diagnostics);
+    assert!(
+        from_build.contains("WPCC3-0098") && from_build.contains("page.html:3:"),
+        "{from_build}"
+    );
+    let mut engine = Engine::new(options(root), Arc::new(Store::default()));
+    let Outcome::Failed(from_serve) = engine.build(|_| {}) else {
+        panic!("serve built a site with errors");
+    };
+    // The same diagnostics in the same order; the report adds the count.
+    let from_serve: String = from_serve.iter().map(|d| d.render() + "\n").collect();
+    let count = from_build
+        .strip_prefix(&from_serve)
+        .unwrap_or_else(|| panic!("build:\n{from_build}\nserve:\n{from_serve}"));
+    assert!(
+        count.starts_with("2 errors, ") && count.lines().count() == 1,
+        "{count}"
+    );
+
+    std::fs::remove_file(&page).unwrap();
+    edit(&foi, "[[decision WPCC3-0098|", "[[decision WPCC3-0089|");
+    rebuild(&mut engine, &[page, foi]);
+    assert_same(&engine, root, "both errors fixed");
+}

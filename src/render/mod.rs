@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod pages;
 pub mod progress;
+pub(crate) mod select;
 pub mod theme;
 
 use serde_json::{Value, json};

@@ -1268,13 +1268,8 @@ fn render_one(
     } else {
         html
     };
-    let path = if job.url.ends_with('/') || job.url.is_empty() {
-        format!("{}index.html", job.url)
-    } else {
-        job.url.clone()
-    };
     Ok(OutputFile {
-        path,
+        path: crate::claims::page_path(&job.url),
         bytes: html.into_bytes(),
     })
 }

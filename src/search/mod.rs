@@ -128,6 +128,7 @@ pub fn build_index_with(docs: &[SearchDoc<'_>], thesaurus: &thesaurus::Thesaurus
     // compressed for the budget bound meanwhile.
     let (hash, (term_gz, fragment_gz)) = rayon::join(
         || {
+            use std::hash::Hasher as _;
             let mut hash = Fnv::new();
             for bytes in shards.iter().map(|s| &s.1).chain(&fragments) {
                 hash.write(bytes);

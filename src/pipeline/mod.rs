@@ -1,11 +1,14 @@
-//! The whole build as one function: load → parse → link → render → write.
-//! `build`, `check` and `serve` all run it; they differ in what they do
-//! with the result.
+//! The whole build as one function: load → parse → link → render →
+//! search → exports. `build` and `check` run it once (`run_into`); `serve`
+//! runs the same stages (`make`) on the records its file cache keeps
+//! (`cache`), with a driver that renders only the pages a change reaches.
+//! The drivers differ in what they do with the files, not in the stages.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+pub(crate) mod cache;
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -27,9 +30,11 @@ pub struct Options {
 
 /// Each phase's time and the process's peak memory when it ended, for
 /// `--timings`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct Timings {
     pub(crate) phases: Vec<Phase>,
+    /// When the last phase ended.
+    last: Instant,
 }
 
 #[derive(Debug, Clone)]
@@ -41,14 +46,28 @@ pub(crate) struct Phase {
 }
 
 impl Timings {
-    pub(crate) fn record(&mut self, name: &'static str, since: Instant) -> Instant {
+    /// Timings whose first phase starts now.
+    pub(crate) fn start() -> Timings {
+        Timings {
+            phases: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Ends a phase that began when the last one ended.
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        self.record(name, self.last);
+    }
+
+    /// Ends a phase that began at `since`.
+    pub(crate) fn record(&mut self, name: &'static str, since: Instant) {
         let now = Instant::now();
         self.phases.push(Phase {
             name,
             time: now - since,
             peak_rss: peak_rss(),
         });
-        now
+        self.last = now;
     }
 
     /// The lines `--timings` prints: one per phase (`  render     458.1 ms`,
@@ -114,14 +133,13 @@ pub fn run(options: &Options) -> (Option<Output>, Diagnostics) {
 /// published: `build` writes to a staging folder it then removes.
 pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let mut timings = Timings::default();
-    let started = Instant::now();
+    let mut timings = Timings::start();
 
     // Each file is parsed as soon as it is read and its text let go (only
     // site.yaml is kept, for the settings), so the sources and the records
     // are never all in memory together.
     let (paths, walked) = crate::load::text_paths(&options.root);
-    let t = timings.record("load", started);
+    timings.lap("load");
     let (read, d) = crate::load::read_these(&options.root, &paths, walked, |file| {
         let parsed = parse_file(&file);
         let settings = crate::config::is_settings(&file).then_some(file);
@@ -130,24 +148,112 @@ pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, D
     diagnostics.extend(d);
     let (settings, parsed): (Vec<_>, Vec<_>) = read.into_iter().unzip();
     let settings: Vec<SourceFile> = settings.into_iter().flatten().collect();
-    let config = configure(&settings, options);
     let (records, d) = settle_all(parsed, options.include_drafts);
     diagnostics.extend(d);
-    let t = timings.record("parse", t);
+    timings.lap("parse");
 
     let theme = Theme::load(&options.root);
-    let config = match config {
+    let mut driver = Build {
+        sink,
+        root: &options.root,
+        live_reload: options.live_reload,
+        pages: 0,
+    };
+    let made = make(
+        options,
+        &settings,
+        records,
+        theme.as_ref().map_err(Vec::as_slice),
+        &mut diagnostics,
+        &mut timings,
+        &mut driver,
+    );
+    match made.site {
+        Ok(site) if !diagnostics.has_errors() => (
+            Some(Output {
+                site,
+                files: Vec::new(),
+                pages: driver.pages,
+                search: made.search,
+                timings,
+            }),
+            diagnostics,
+        ),
+        _ => (None, diagnostics),
+    }
+}
+
+/// What a run does with the linked site: `build` and `check` hand every
+/// page to a sink as it is made ([`Build`]); `serve` renders the pages a
+/// change reaches and publishes them to its store
+/// (`crate::serve::incremental`).
+pub(crate) trait Driver {
+    /// Makes the pages and the static files (`static_files`). Without
+    /// `publish` the site already has errors: it is rendered for the
+    /// errors only rendering finds, and nothing may be published.
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        publish: bool,
+        diagnostics: &mut Diagnostics,
+        timings: &mut Timings,
+    );
+
+    /// Called once the site has rendered without errors, before the search
+    /// index and the data files are made: `serve` publishes its pages here
+    /// (a build has written them already).
+    fn publish_pages(&mut self, _site: &Site, _timings: &mut Timings) {}
+
+    /// Whether the decisions' HTML outlives rendering (`serve` renders
+    /// pages again from the same records); otherwise it is dropped before
+    /// the search index and the exports, which read plain text.
+    fn keeps_html(&self) -> bool {
+        false
+    }
+
+    /// Files of the search index, then of the exports.
+    fn data(&mut self, files: Vec<OutputFile>);
+}
+
+/// What `make` made. The records come back either way: linked into a
+/// site, or on their own when the settings did not load.
+pub(crate) struct Made {
+    pub(crate) site: Result<Site, Records>,
+    /// When the search index was made (the site built).
+    pub(crate) search: Option<crate::search::SearchStats>,
+}
+
+/// The stages after parsing, for every driver: the settings, linking and
+/// the checks about meaning, the theme's errors, rendering (even with
+/// errors, for the errors only rendering finds), and, when nothing has
+/// failed, the pages published, the search index and the exports. Every
+/// diagnostic goes to `diagnostics`; the run succeeded when none is an
+/// error.
+pub(crate) fn make(
+    options: &Options,
+    settings: &[SourceFile],
+    records: Records,
+    theme: Result<&Theme, &[Diagnostic]>,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+    driver: &mut dyn Driver,
+) -> Made {
+    let config = match configure(settings, options) {
         Ok(c) => c,
         Err(d) => {
             diagnostics.extend(d);
             if let Err(d) = theme {
-                diagnostics.extend(d);
+                diagnostics.extend(d.iter().cloned());
             }
-            return (None, diagnostics);
+            return Made {
+                site: Err(records),
+                search: None,
+            };
         }
     };
-    let mut site = link(config, records, &mut diagnostics);
-    let t = timings.record("link", t);
+    let mut site = link(config, records, diagnostics);
+    timings.lap("link");
 
     let theme = match theme {
         Ok(t) => {
@@ -155,52 +261,76 @@ pub(crate) fn run_into(options: &Options, sink: &dyn Sink) -> (Option<Output>, D
             t
         }
         Err(d) => {
-            diagnostics.extend(d);
-            return (None, diagnostics);
+            diagnostics.extend(d.iter().cloned());
+            return Made {
+                site: Ok(site),
+                search: None,
+            };
         }
     };
-    // A site with errors is still rendered, for the errors only rendering
-    // finds, but nothing of it is handed on.
-    let sink = if diagnostics.has_errors() {
-        &crate::output::Discard
-    } else {
-        sink
-    };
-    let (pages, d) =
-        render::pages::render_all(&site, &theme, &options.root, options.live_reload, sink);
-    diagnostics.extend(d);
-    let statics = static_files(&site, &theme, &options.root);
-    sink.put(statics.files);
-    diagnostics.extend(statics.diagnostics);
-    let t = timings.record("render", t);
-
-    // The pages are written; the search index and the exports read plain
-    // text, so the HTML goes before they run (`serve` keeps it).
-    site.records.drop_decision_html();
-    let (files, stats) = search_files(&site);
-    sink.put(files);
-    let t = timings.record("search", t);
-
-    sink.put(crate::export::all(&site));
-    timings.record("exports", t);
-
+    let publish = !diagnostics.has_errors();
+    driver.render(&site, theme, publish, diagnostics, timings);
     if diagnostics.has_errors() {
-        return (None, diagnostics);
+        return Made {
+            site: Ok(site),
+            search: None,
+        };
     }
-    (
-        Some(Output {
-            site,
-            files: Vec::new(),
-            pages,
-            search: Some(stats),
-            timings,
-        }),
-        diagnostics,
-    )
+    driver.publish_pages(&site, timings);
+
+    if !driver.keeps_html() {
+        site.records.drop_decision_html();
+    }
+    let (files, stats) = search_files(&site);
+    driver.data(files);
+    timings.lap("search");
+    driver.data(crate::export::all(&site));
+    timings.lap("exports");
+    Made {
+        site: Ok(site),
+        search: Some(stats),
+    }
 }
 
-// The stages, each one function that `run` and the serve engine
-// (`crate::serve::incremental`) both call: the engine only keeps their
+/// The driver of `build` and `check`: every page, batch by batch, into a
+/// sink (nothing when the site already has errors).
+struct Build<'a> {
+    sink: &'a dyn Sink,
+    root: &'a Path,
+    live_reload: bool,
+    pages: usize,
+}
+
+impl Driver for Build<'_> {
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        publish: bool,
+        diagnostics: &mut Diagnostics,
+        timings: &mut Timings,
+    ) {
+        let sink = if publish {
+            self.sink
+        } else {
+            &crate::output::Discard
+        };
+        let (pages, d) = render::pages::render_all(site, theme, self.root, self.live_reload, sink);
+        self.pages = pages;
+        diagnostics.extend(d);
+        let statics = static_files(site, theme, self.root);
+        sink.put(statics.files);
+        diagnostics.extend(statics.diagnostics);
+        timings.lap("render");
+    }
+
+    fn data(&mut self, files: Vec<OutputFile>) {
+        self.sink.put(files);
+    }
+}
+
+// The stages before `make`, each one function that `run_into` and the
+// file cache of `serve` (`cache`) both call: the cache only keeps their
 // results between changes.
 
 /// Stage 2 for one file: its records, its diagnostics and, when it did not
